@@ -1,0 +1,34 @@
+from django import forms
+from django.conf import settings
+
+from accounts.avatars import normalise_avatar
+from accounts.models import User
+
+
+class ProfileForm(forms.ModelForm):
+    """The public profile a member edits: display name, avatar, bio."""
+
+    remove_avatar = forms.BooleanField(required=False, label="Remove my avatar")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "avatar", "bio"]
+        widgets = {
+            "avatar": forms.FileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+            ),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and avatar != self.initial.get("avatar"):
+            return normalise_avatar(
+                avatar,
+                max_bytes=settings.AVATAR_MAX_UPLOAD_BYTES,
+                max_pixels=settings.AVATAR_MAX_PIXELS,
+            )
+        return avatar

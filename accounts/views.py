@@ -1,0 +1,32 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.forms import ProfileForm
+from accounts.models import User
+from accounts.services import member_activity, save_profile
+
+
+@login_required
+def profile_edit(request):
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=request.user)
+        if form.is_valid():
+            save_profile(form)
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile_edit")
+        messages.error(
+            request, "Your profile was not saved: please check the fields marked below."
+        )
+    else:
+        form = ProfileForm(instance=request.user)
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+def member_detail(request, username):
+    member = get_object_or_404(User, username=username, is_active=True)
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {"member": member, **member_activity(member)},
+    )

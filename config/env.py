@@ -1,0 +1,109 @@
+"""Reading settings from the environment, with errors that name the variable.
+
+Plain functions over a mapping (``os.environ`` by default) so they are easy to test.
+"""
+
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+import dj_database_url
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def env_str(
+    name: str, default: str = "", environ: Mapping[str, str] = os.environ
+) -> str:
+    return environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}.")
+
+
+def env_int(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, got {value!r}."
+        ) from None
+
+
+def env_list(
+    name: str, default: list[str] | None = None, environ: Mapping[str, str] = os.environ
+) -> list[str]:
+    """A comma-separated list; blanks are dropped."""
+    value = environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or list(default or [])
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, for error messages and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def database_config(default_url: str, environ: Mapping[str, str] = os.environ) -> dict:
+    """The default database from DATABASE_URL, else ``default_url`` (SQLite)."""
+    url = environ.get("DATABASE_URL", "").strip() or default_url
+    try:
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0, environ),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL Django can use ({redact(url)}): {error}"
+        ) from None
+    if config.get("ENGINE") not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must point at PostgreSQL or SQLite, got {redact(url)}."
+        )
+    if config["ENGINE"] == "django.db.backends.postgresql" and not config.get("NAME"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL names no database: {redact(url)} (add /<name> at the end)."
+        )
+    return config
+
+
+def redis_url(environ: Mapping[str, str] = os.environ) -> str:
+    """REDIS_URL, checked for shape; empty when unset (embedded defaults)."""
+    url = environ.get("REDIS_URL", "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in REDIS_SCHEMES or (
+        parts.scheme != "unix" and not parts.hostname
+    ):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must look like redis://host:6379/0, got {redact(url)}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"REDIS_URL has an invalid port: {redact(url)}."
+        ) from None
+    return url

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from accounts import views as account_views
+from home.views import credits, healthz
+from search import views as search_views
+
+urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
+    # One login for the whole site: the Wagtail admin signs in through allauth,
+    # which rate-limits failed attempts (see WAGTAILADMIN_LOGIN_URL).
+    path(
+        "admin/login/",
+        RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
+    path("accounts/", include("allauth.urls")),
+    path("members/<str:username>/", account_views.member_detail, name="member_detail"),
+    path("gallery/", include("gallery.urls")),
+    path("chat/", include("chat.urls")),
+    path("search/", search_views.search, name="search"),
+    path("credits/", credits, name="credits"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Wagtail's page serving comes last: it matches every other path.
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,40 @@
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def bootstrap_widget(bound_field):
+    """Render a form field's widget with Bootstrap 5 classes and ARIA links to
+    its help text and errors."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described_by.append(f"{bound_field.auto_id}_errors")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.inclusion_tag("includes/avatar.html")
+def avatar(user, size=40):
+    """A member's avatar, or their initials on a coloured circle."""
+    hue = (user.pk or 0) * 47 % 360
+    return {"member": user, "size": size, "hue": hue}
