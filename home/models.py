@@ -27,6 +27,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["latest_posts"] = BlogPage.objects.for_listing()[:3]
-        context["latest_photos"] = GalleryImage.objects.photos().for_listing()[:8]
+        photos = GalleryImage.objects.photos().for_listing()
+        context["latest_photos"] = photos[:8]
+        context["hero_photos"] = photos.cats()[:4]
         context["rooms"] = Room.objects.visible_to(request.user)[:4]
         return context

@@ -55,6 +55,7 @@ class DemoPost:
     days_ago: int = 0
     heading: str = ""
     quote: str = ""
+    body_image: str = ""  # a second picture inside the post
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ class Command(BaseCommand):
 
     def load_photos(self, users) -> dict[str, GalleryImage]:
         images = {}
-        for spec in content.PHOTOS:
+        # Oldest first, so the feed opens with the first photos in the list.
+        for spec in reversed(content.PHOTOS):
             collection = member_collection(users[spec.owner])
             images[spec.file] = self.load_image(spec, users[spec.owner], collection)
         blog_collection = self.blog_collection()
@@ -179,7 +180,7 @@ class Command(BaseCommand):
                 intro=spec.intro,
                 date=today - timedelta(days=spec.days_ago),
                 listing_image=images[spec.image],
-                body=self.post_body(spec, images[spec.image]),
+                body=self.post_body(spec, images),
                 owner=users[spec.author],
             )
             blog.add_child(instance=post)
@@ -188,7 +189,9 @@ class Command(BaseCommand):
             post.save_revision(user=users[spec.author]).publish()
             self.stdout.write(f"Added post /blog/{spec.slug}/")
 
-    def post_body(self, spec: content.DemoPost, image: GalleryImage) -> list:
+    def post_body(
+        self, spec: content.DemoPost, images: dict[str, GalleryImage]
+    ) -> list:
         paragraphs = [
             ("paragraph", RichText(f"<p>{text}</p>")) for text in spec.paragraphs
         ]
@@ -196,7 +199,11 @@ class Command(BaseCommand):
         if spec.heading:
             body.append(("heading", {"text": spec.heading, "size": "h2"}))
         body += paragraphs[1:2]
-        body.append(("image", {"image": image, "caption": image.title, "alt_text": ""}))
+        if spec.body_image:
+            image = images[spec.body_image]
+            body.append(
+                ("image", {"image": image, "caption": image.title, "alt_text": ""})
+            )
         if spec.quote:
             body.append(("quote", {"text": spec.quote, "attribution": ""}))
         body += paragraphs[2:]

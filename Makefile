@@ -1,0 +1,61 @@
+# Whiskers: `make run` serves the site with demo content, `make test` runs every check.
+# Both start from nothing: they create .venv and install what they need.
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run demo test lint format browser-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.runtime ## Create .venv and install the runtime requirements
+
+demo: setup ## Migrate, collect static files and load the demo content
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) load_demo_data
+
+run: demo ## Set everything up, then serve on http://$(HOST):$(PORT) with a task worker (Ctrl-C stops both)
+	@echo "Serving Whiskers on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+
+browser-deps: ## Install Debian's Chromium for the browser tests, if it is missing
+	@[ -x $(CHROMIUM) ] || { echo "Installing Chromium with apt-get…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@[ -x $(CHROMIUM) ] || { echo "Chromium is still missing at $(CHROMIUM)"; exit 1; }
+
+lint: $(VENV)/.dev ## Ruff (lint and format check), Django's checks, migrations up to date
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run --noinput
+
+test: lint browser-deps ## Lint, then the whole test suite (browser tests included)
+	$(BIN)/pytest
+
+format: $(VENV)/.dev ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove the local database, media, collected static files and .venv
+	rm -rf $(VENV) db.sqlite3 media static_collected var

@@ -1,0 +1,33 @@
+"""Start the background task worker that matches TASKS_BACKEND.
+
+database: django-tasks-db's `db_worker` (the default; any number can run).
+rq: django-rq's `rqworker` with django-tasks-rq's job class, for Redis queues.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker for the configured TASKS_BACKEND."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--burst", action="store_true", help="Run what is queued now, then exit."
+        )
+
+    def handle(self, *args, burst=False, **options):
+        backend = settings.TASKS_BACKEND
+        queues = settings.TASKS["default"].get("QUEUES", ["default"])
+        if backend == "database":
+            call_command("db_worker", queue_name=",".join(queues), batch=burst)
+        elif backend == "rq":
+            call_command(
+                "rqworker", *queues, job_class="django_tasks_rq.Job", burst=burst
+            )
+        else:
+            raise CommandError(
+                f"TASKS_BACKEND={backend} runs tasks inside the web process: "
+                "there is no worker to start."
+            )

@@ -1,0 +1,61 @@
+"""Full-page screenshots of the main pages at phone and desktop widths.
+
+Usage: python scripts/screenshots.py [BASE_URL] [OUT_DIR] [PATH ...]
+Drives Debian's Chromium (/usr/bin/chromium) through Playwright; no browser download.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PAGES = [
+    "/",
+    "/blog/",
+    "/blog/welcome-to-whiskers/",
+    "/gallery/",
+    "/gallery/cats/",
+    "/chat/general/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/search/?q=cat",
+    "/members/wendy/",
+]
+WIDTHS = [390, 1280]
+
+
+def main() -> None:
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+    out = Path(sys.argv[2] if len(sys.argv) > 2 else "var/screenshots")
+    pages = sys.argv[3:] or PAGES
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            for path in pages:
+                page.goto(base + path, wait_until="networkidle")
+                name = (
+                    "".join(c if c.isalnum() else "_" for c in path).strip("_")
+                    or "home"
+                )
+                target = out / f"{name}-{width}.png"
+                page.screenshot(path=str(target), full_page=True)
+                overflow = page.evaluate("document.documentElement.scrollWidth") > width
+                print(f"{target}{'  (wider than the viewport!)' if overflow else ''}")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+import shutil
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+import pytest
+
+from accounts.models import EDITORS_GROUP, MODERATORS_GROUP
+from tests.factories.accounts import UserFactory
+from tests.factories.blog import BlogIndexPageFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_test_media():
+    """MEDIA_ROOT is a fresh temporary folder per run (settings/test.py)."""
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache: start every test from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="wendy", display_name="Wendy Whiskerfan")
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(username="percy", display_name="Percy Purrfect")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="mo", groups=[MODERATORS_GROUP])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="ed", groups=[EDITORS_GROUP])
+
+
+@pytest.fixture
+def blog_index(db):
+    return BlogIndexPageFactory()
+
+
+@pytest.fixture
+def groups(db):
+    return {group.name: group for group in Group.objects.all()}
