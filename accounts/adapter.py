@@ -1,6 +1,12 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import Group
+from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email, filter_users_by_username
+from allauth.core import context
 
 from accounts.models import MEMBERS_GROUP
 
@@ -13,3 +19,31 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
         return user
+
+    def is_safe_url(self, url):
+        """Refuse ?next= into the admin for a signed-in user without admin access.
+
+        Wagtail sends such a user to the login page with ?next=/admin/..., and
+        allauth sends a signed-in visitor of that page on to ?next=: a loop.
+        """
+        if not super().is_safe_url(url):
+            return False
+        user = context.request.user
+        into_admin = urlsplit(url).path.startswith(reverse("wagtailadmin_home"))
+        return not (
+            into_admin
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+        )
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Count failed logins per account rather than per login typed: allauth
+        keys them by the username or email as typed, so with both login methods
+        every account would get two budgets of attempts."""
+        if "email" in credentials:
+            users = list(filter_users_by_email(credentials["email"]))
+        else:
+            users = list(filter_users_by_username(credentials.get("username", "")))
+        if len(users) == 1:
+            return f"{get_current_site(request).domain}:user:{users[0].pk}"
+        return super()._get_login_attempts_cache_key(request, **credentials)

@@ -20,6 +20,15 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_avatar") and self.files.get("avatar"):
+            self.add_error(
+                "remove_avatar",
+                "Either upload a new avatar or remove the current one, not both.",
+            )
+        return cleaned
+
     def clean_display_name(self):
         return " ".join(self.cleaned_data["display_name"].split())
 

@@ -48,6 +48,11 @@ class User(AbstractUser):
         return reverse("member_detail", args=[self.username])
 
     @property
+    def avatar_hue(self) -> int:
+        """A stable colour for the initials shown when there is no avatar."""
+        return (self.pk or 0) * 47 % 360
+
+    @property
     def initials(self) -> str:
         return (
             "".join(part[0] for part in self.get_display_name().split()[:2]).upper()

@@ -23,11 +23,8 @@ def save_profile(form: ProfileForm) -> User:
 def member_activity(member: User, *, posts: int = 6, photos: int = 12) -> dict:
     """What a member's public page shows: their latest published posts and photos."""
     return {
-        "posts": BlogPage.objects.live()
-        .public()
-        .filter(authors=member)
-        .order_by("-date")[:posts],
+        "posts": BlogPage.objects.for_listing().filter(authors=member)[:posts],
         "photos": GalleryImage.objects.photos()
         .filter(uploaded_by_user=member)
-        .order_by("-created_at")[:photos],
+        .for_listing()[:photos],
     }

@@ -10,7 +10,10 @@ from accounts.services import member_activity, save_profile
 @login_required
 def profile_edit(request):
     if request.method == "POST":
-        form = ProfileForm(request.POST, request.FILES, instance=request.user)
+        # A copy, so a rejected form never shows its unsaved values as the
+        # signed-in user (navbar, page header) on the page that reports errors.
+        instance = User.objects.get(pk=request.user.pk)
+        form = ProfileForm(request.POST, request.FILES, instance=instance)
         if form.is_valid():
             save_profile(form)
             messages.success(request, "Your profile is saved.")
