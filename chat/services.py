@@ -49,6 +49,9 @@ def serialize_message(message: Message) -> dict:
         "room": message.room.slug,
         "author": author.get_display_name(),
         "author_url": author.get_absolute_url(),
+        "author_avatar": author.avatar.url if author.avatar else "",
+        "author_initials": author.initials,
+        "author_hue": author.avatar_hue,
         "body": message.body,
         "created": message.created_at.isoformat(),
     }

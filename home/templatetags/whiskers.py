@@ -36,5 +36,4 @@ def is_checkbox(bound_field) -> bool:
 @register.inclusion_tag("includes/avatar.html")
 def avatar(user, size=40):
     """A member's avatar, or their initials on a coloured circle."""
-    hue = (user.pk or 0) * 47 % 360
-    return {"member": user, "size": size, "hue": hue}
+    return {"member": user, "size": size}

@@ -12,6 +12,7 @@
   const urlPattern = /(https?:\/\/[^\s<>"']+)/g;
   let socket = null;
   let retryDelay = 1000;
+  let lastSent = "";
 
   function setStatus(text) { status.textContent = text; }
   function nearBottom() { return log.scrollHeight - log.scrollTop - log.clientHeight < 80; }
@@ -34,6 +35,26 @@
     return fragment;
   }
 
+  function avatar(message) {
+    // The same picture or coloured initials as the server-rendered history.
+    if (message.author_avatar) {
+      const img = document.createElement("img");
+      img.className = "avatar";
+      img.src = message.author_avatar;
+      img.width = img.height = 36;
+      img.alt = "";
+      return img;
+    }
+    const initials = document.createElement("span");
+    initials.className = "avatar avatar-initials";
+    initials.style.width = initials.style.height = "36px";
+    initials.style.fontSize = "14.4px";
+    initials.style.background = "hsl(" + Number(message.author_hue) + " 45% 45%)";
+    initials.setAttribute("aria-hidden", "true");
+    initials.textContent = message.author_initials || "?";
+    return initials;
+  }
+
   function render(message) {
     if (log.querySelector('[data-message-id="' + message.id + '"]')) return;
     const empty = document.getElementById("chat-empty");
@@ -42,12 +63,7 @@
     const row = document.createElement("div");
     row.className = "chat-message";
     row.dataset.messageId = message.id;
-    const initials = document.createElement("span");
-    initials.className = "avatar avatar-initials bg-secondary";
-    initials.style.width = initials.style.height = "36px";
-    initials.style.fontSize = "14px";
-    initials.setAttribute("aria-hidden", "true");
-    initials.textContent = (message.author || "?").slice(0, 1).toUpperCase();
+    row.appendChild(avatar(message));
     const body = document.createElement("div");
     body.className = "flex-grow-1 min-w-0";
     const meta = document.createElement("div");
@@ -59,13 +75,13 @@
     const time = document.createElement("time");
     time.className = "text-body-secondary ms-1";
     time.dateTime = message.created;
-    time.textContent = new Date(message.created).toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    time.textContent = new Date(message.created).toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
     meta.append(author, time);
     const text = document.createElement("div");
     text.className = "chat-body";
     text.appendChild(linkified(message.body));
     body.append(meta, text);
-    row.append(initials, body);
+    row.appendChild(body);
     log.appendChild(row);
     if (stick) scrollToBottom();
   }
@@ -84,7 +100,11 @@
     socket.addEventListener("message", function (event) {
       const data = JSON.parse(event.data);
       if (data.type === "message") render(data.message);
-      else if (data.type === "error") showError(data.error);
+      else if (data.type === "error") {
+        showError(data.error);
+        // The message was refused: give the sender their text back to fix.
+        if (textarea && !textarea.value) textarea.value = lastSent;
+      }
     });
     socket.addEventListener("close", function (event) {
       socket = null;
@@ -103,6 +123,7 @@
       if (!text) { showError("A message can't be empty."); return; }
       showError("");
       socket.send(JSON.stringify({ body: text }));
+      lastSent = text;
       textarea.value = "";
       textarea.focus();
     });
