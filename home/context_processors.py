@@ -21,5 +21,5 @@ def navigation(request):
     return {
         "nav_items": items,
         "nav_home_active": active == "/",
-        "search_url": reverse("search"),
+        "site_search_url": reverse("search"),
     }
