@@ -23,6 +23,7 @@ class DemoUser:
     email: str
     role: str  # "admin", "moderator" or "member"
     bio: str = ""
+    avatar: str = ""  # a file in PHOTO_DIR
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ USERS = [
         "wendy@whiskers.localhost",
         "member",
         "Two tabbies, one sofa, no regrets. I write about cat naps and the people who envy them.",
+        avatar="cat-01.jpg",
     ),
     DemoUser(
         "percy",
@@ -95,6 +97,7 @@ USERS = [
         "percy@whiskers.localhost",
         "member",
         "Baker by day, cat photographer by night. Dogs welcome too.",
+        avatar="cat-04.jpg",
     ),
 ]
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files import File
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.utils import timezone
 from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
+from accounts.avatars import normalise_avatar
 from accounts.models import EDITORS_GROUP, MEMBERS_GROUP, MODERATORS_GROUP, User
 from blog.models import BlogIndexPage, BlogPage
 from chat.models import Message, Room
@@ -62,6 +64,8 @@ class Command(BaseCommand):
             if created or not user.check_password(password):
                 user.set_password(password)
             user.is_superuser = user.is_staff = spec.role == "admin"
+            if spec.avatar and not user.avatar:
+                user.avatar = self.avatar(spec.avatar)
             user.save()
             self.ensure_verified_email(user)
             groups = {
@@ -76,6 +80,12 @@ class Command(BaseCommand):
         if not shared:
             self.store_passwords(passwords)
         return users, passwords
+
+    def avatar(self, filename: str):
+        with (content.PHOTO_DIR / filename).open("rb") as handle:
+            return normalise_avatar(
+                File(handle), max_bytes=10 * 1024 * 1024, max_pixels=10_000_000
+            )
 
     def ensure_verified_email(self, user):
         from allauth.account.models import EmailAddress

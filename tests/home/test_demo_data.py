@@ -1,0 +1,109 @@
+import json
+from io import StringIO
+
+from django.core.management import call_command
+
+import pytest
+
+from accounts.models import User
+from blog.models import BlogPage
+from chat.models import Message, Room
+from gallery.models import GalleryImage
+from home.demo import content
+from home.management.commands import load_demo_data
+
+pytestmark = pytest.mark.django_db
+
+STABLE_ADDRESSES = [
+    "/",
+    "/blog/",
+    "/blog/welcome-to-whiskers/",
+    "/gallery/",
+    "/gallery/cats/",
+    "/chat/",
+    "/chat/general/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/search/?q=cat",
+    "/members/wendy/",
+    "/credits/",
+]
+
+
+def load(monkeypatch, tmp_path, password="demo-pass-123"):
+    monkeypatch.setattr(load_demo_data, "CREDENTIALS_FILE", tmp_path / "creds.json")
+    if password:
+        monkeypatch.setenv("DEMO_PASSWORD", password)
+    else:
+        monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return (
+        User.objects.count(),
+        BlogPage.objects.live().count(),
+        GalleryImage.objects.count(),
+        Room.objects.count(),
+        Message.objects.count(),
+    )
+
+
+def test_demo_data_fills_every_part_of_the_site(client, monkeypatch, tmp_path):
+    output = load(monkeypatch, tmp_path)
+
+    assert User.objects.get(username="admin").is_superuser
+    assert (
+        User.objects.get(username="moderator").groups.filter(name="Moderators").exists()
+    )
+    assert set(
+        User.objects.get(username="wendy").groups.values_list("name", flat=True)
+    ) == {"Members"}
+    assert BlogPage.objects.live().count() == len(content.POSTS)
+    assert all(post.listing_image for post in BlogPage.objects.all())
+    photos = GalleryImage.objects.photos()
+    assert photos.count() == len(content.PHOTOS)
+    assert photos.cats().count() == sum(photo.is_cat for photo in content.PHOTOS) > 0
+    assert Room.objects.filter(slug="general", is_public=True).exists()
+    assert "wendy" in output and "demo-pass-123" in output
+    for address in STABLE_ADDRESSES:
+        assert client.get(address).status_code == 200, address
+
+
+def test_demo_data_is_idempotent(monkeypatch, tmp_path):
+    load(monkeypatch, tmp_path)
+    before = counts()
+    output = load(monkeypatch, tmp_path)
+    assert counts() == before
+    assert "Added" not in output
+
+
+def test_demo_accounts_sign_in_with_the_printed_password(client, monkeypatch, tmp_path):
+    load(monkeypatch, tmp_path, password="")
+    stored = json.loads((tmp_path / "creds.json").read_text())
+    assert set(stored) == {user.username for user in content.USERS}
+    response = client.post(
+        "/accounts/login/", {"login": "wendy", "password": stored["wendy"]}
+    )
+    assert response.status_code == 302
+    # A second run prints the same passwords rather than new ones.
+    output = load(monkeypatch, tmp_path, password="")
+    assert stored["percy"] in output
+    assert json.loads((tmp_path / "creds.json").read_text()) == stored
+
+
+def test_credits_page_lists_every_demo_photo_with_its_licence(
+    client, monkeypatch, tmp_path
+):
+    content_html = client.get("/credits/").content.decode()
+    for photo in [*content.PHOTOS, *content.BLOG_IMAGES]:
+        assert photo.credit.replace('"', "&quot;") in content_html
+        assert photo.licence[1] in content_html
+
+
+def test_demo_photo_files_ship_with_the_repo():
+    for photo in [*content.PHOTOS, *content.BLOG_IMAGES]:
+        assert photo.path.is_file(), photo.file
+    assert (content.PHOTO_DIR / "SOURCES.md").is_file()
