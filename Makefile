@@ -37,7 +37,7 @@ demo: setup ## Migrate, collect static files and load the demo content
 
 run: demo ## Set everything up, then serve on http://$(HOST):$(PORT) with a task worker (Ctrl-C stops both)
 	@echo "Serving Whiskers on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
 
 browser-deps: ## Install Debian's Chromium for the browser tests, if it is missing
 	@[ -x $(CHROMIUM) ] || { echo "Installing Chromium with apt-get…"; \
@@ -47,6 +47,7 @@ browser-deps: ## Install Debian's Chromium for the browser tests, if it is missi
 lint: $(VENV)/.dev ## Ruff (lint and format check), Django's checks, migrations up to date
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run --noinput
 
@@ -56,6 +57,7 @@ test: lint browser-deps ## Lint, then the whole test suite (browser tests includ
 format: $(VENV)/.dev ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
 
 clean: ## Remove the local database, media, collected static files and .venv
 	rm -rf $(VENV) db.sqlite3 media static_collected var
