@@ -53,12 +53,20 @@ def env_list(
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced, for error messages and logs."""
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return parts._replace(netloc=netloc).geturl()
-    return url
+    """The URL with its password hidden, for error messages and logs.
+
+    Plain string work rather than a URL parser, so a malformed URL (no scheme, an
+    unclosed IPv6 bracket, an unescaped "/" or "@" in the password) hides it too:
+    everything between the user name and the last "@" counts as the password.
+    """
+    prefix, separator, rest = url.partition("://")
+    if not separator:
+        prefix, rest = "", url
+    if "@" not in rest:
+        return url
+    credentials, _, location = rest.rpartition("@")
+    user, colon, _ = credentials.partition(":")
+    return f"{prefix}{separator}{user}{':***' if colon else ''}@{location}"
 
 
 def database_config(default_url: str, environ: Mapping[str, str] = os.environ) -> dict:
@@ -93,7 +101,12 @@ def redis_url(environ: Mapping[str, str] = os.environ) -> str:
     url = environ.get("REDIS_URL", "").strip()
     if not url:
         return ""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"REDIS_URL is not a valid URL: {redact(url)}."
+        ) from None
     if parts.scheme not in REDIS_SCHEMES or (
         parts.scheme != "unix" and not parts.hostname
     ):

@@ -22,13 +22,17 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Application definition
 
 INSTALLED_APPS = [
-    # Ours. accounts first so its templates override allauth's.
-    "accounts",
-    "home",
-    "blog",
-    "gallery",
-    "chat",
-    "search",
+    # Daphne first: its runserver serves ASGI (HTTP and WebSockets) in development.
+    "daphne",
+    # Django's apps come before the apps whose rows point at them, so the test
+    # database's serialized copy restores content types and groups first.
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -46,7 +50,6 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     # Third party
-    "daphne",
     "channels",
     "allauth",
     "allauth.account",
@@ -54,14 +57,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bootstrap",
     "fontawesome",
-    # Django
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
-    "django.contrib.humanize",
+    # Ours (their templates and static files live in templates/ and static/,
+    # which come before every app's).
+    "accounts",
+    "home",
+    "blog",
+    "gallery",
+    "chat",
+    "search",
 ]
 
 MIDDLEWARE = [
