@@ -11,6 +11,20 @@ from tests.factories.accounts import UserFactory
 from tests.factories.blog import BlogIndexPageFactory
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the data the migrations made (groups, the
+    home page and site, the "Member uploads" collection) with serialized_rollback.
+
+    All of them must: a transactional test without it lets post_migrate recreate
+    content types under new ids when it flushes, and the next restore then clashes.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _remove_test_media():
     """MEDIA_ROOT is a fresh temporary folder per run (settings/test.py)."""

@@ -82,19 +82,6 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
 
     @classmethod
     def setUpClass(cls):
-        # A TransactionTestCase without serialized_rollback that ran earlier (as
-        # the chat consumer tests do) flushed the tables and let post_migrate
-        # recreate content types and permissions under new ids, which clash with
-        # the serialized copy. Start from empty tables; each test then restores
-        # that copy and our own flushes leave the tables empty again.
-        for alias in cls._databases_names(include_mirrors=False):
-            call_command(
-                "flush",
-                database=alias,
-                interactive=False,
-                inhibit_post_migrate=True,
-                verbosity=0,
-            )
         # Don't hand this process's open SQLite connection to the forked server.
         connections.close_all()
         super().setUpClass()
