@@ -5,16 +5,14 @@ read once at import.
 """
 
 import json
-import os
 import secrets
 import string
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, run_python
+
 # Variables that choose services or change the defaults under test.
 SCRUBBED = {
     "SECRET_KEY",
@@ -68,19 +66,7 @@ print(json.dumps({
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run `python <args>` in the project folder with a clean environment plus env."""
-    environ = {
-        name: value for name, value in os.environ.items() if name not in SCRUBBED
-    }
-    environ.update(env)
-    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python(*args, scrub=SCRUBBED, **env)
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:

@@ -7,9 +7,7 @@ PostgreSQL + Redis pass of .ci/run (which uses database 15).
 import asyncio
 import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 from urllib.parse import quote
 
 from django.db import connection
@@ -21,9 +19,9 @@ from django_tasks.signals import task_enqueued
 
 from blog.models import BlogPage
 from tests.factories.blog import BlogPageFactory
+from tests.processes import run_python
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-ROOT = Path(__file__).resolve().parents[2]
 SEARCH_TASK = "modelsearch.tasks.insert_or_update_object_task"
 
 pytestmark = [
@@ -48,20 +46,12 @@ def worker_database_url() -> str:
 
 def task_worker(**env: str) -> subprocess.CompletedProcess:
     """`manage.py task_worker --burst` as a deploy runs it: settings from env."""
-    environ = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TASKS_BACKEND"}
-    }
-    environ.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", "task_worker", "--burst"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return run_python(
+        "manage.py",
+        "task_worker",
+        "--burst",
+        scrub={"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TASKS_BACKEND"},
+        **env,
     )
 
 
