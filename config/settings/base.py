@@ -286,5 +286,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Daphne's runserver prints its own access log; don't log each request twice.
+        "django.channels.server": {"handlers": [], "propagate": False},
+    },
 }

@@ -3,7 +3,7 @@
 from config.env import env_list, env_str
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, STORAGES
+from .base import ALLOWED_HOSTS, LOGGING, STORAGES
 
 DEBUG = True
 # Only ever used on a developer's machine; production.py refuses to start without SECRET_KEY.
@@ -18,3 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Wagtail logs every page edit at INFO (its audit log keeps them anyway): keep the
+# make run terminal for requests, emails and errors.
+LOGGING["loggers"]["wagtail"] = {"level": "WARNING"}
