@@ -59,3 +59,20 @@ def test_navbar_marks_the_current_section(client):
     content = client.get("/gallery/cats/").content.decode()
     assert 'href="/gallery/cats/" aria-current="page"' in content
     assert 'href="/gallery/" aria-current="page"' not in content
+
+
+def test_sitemap_lists_published_pages_only(client, blog_index):
+    post = BlogPageFactory(parent=blog_index, slug="in-the-sitemap")
+    BlogPageFactory(parent=blog_index, slug="draft-not-listed", live=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert post.slug in content and "/blog/" in content
+    assert "draft-not-listed" not in content
+
+
+def test_unknown_pages_get_the_sites_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We can't find that page" in response.content.decode()
+    assert 'id="main-content"' in response.content.decode()
