@@ -34,3 +34,8 @@ def test_editors_can_edit_an_existing_post(editor_client, blog_index):
     response = editor_client.get(f"/admin/pages/{post.pk}/edit/")
     assert response.status_code == 200
     assert BlogPage.objects.get(pk=post.pk).live
+
+
+def test_the_admin_makes_no_third_party_requests(editor_client):
+    content = editor_client.get("/admin/").content.decode()
+    assert "gravatar.com" not in content
