@@ -12,7 +12,8 @@ from accounts.models import MEMBERS_GROUP
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Every account created through sign-up joins the Members group."""
+    """allauth, the Whiskers way: sign-ups join Members, failed logins count per
+    account, and members without admin access are never sent on into the admin."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
