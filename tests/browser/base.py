@@ -24,16 +24,9 @@ from channels.testing import ChannelsLiveServerTestCase
 from daphne.testing import DaphneProcess
 from playwright.sync_api import Page, expect, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
 NO_CHROMIUM = "Debian's chromium is not installed at /usr/bin/chromium (make test installs it with apt-get)"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots" / "browser"
 TIMEOUT_MS = 10_000
 
