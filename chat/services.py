@@ -35,7 +35,7 @@ class RateLimit:
 
 
 def rate_limit() -> RateLimit:
-    return RateLimit(*getattr(settings, "CHAT_RATE_LIMIT", (10, 10)))
+    return RateLimit(*settings.CHAT_RATE_LIMIT)
 
 
 def room_group_name(room: Room) -> str:

@@ -208,6 +208,9 @@ ACCOUNT_RATE_LIMITS = {
 AVATAR_MAX_UPLOAD_BYTES = env_int("AVATAR_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 40_000_000)
 
+# Chat: how many messages one member may post in how many seconds.
+CHAT_RATE_LIMIT = (10, 10)
+
 # Email: console by default; set EMAIL_HOST (and friends) for SMTP.
 
 EMAIL_HOST = env_str("EMAIL_HOST")

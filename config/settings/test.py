@@ -28,7 +28,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="whiskers-test-media-"))
-CHAT_RATE_LIMIT = (10, 10)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the browser tests' live server process shares it;
