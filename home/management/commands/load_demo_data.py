@@ -84,7 +84,9 @@ class Command(BaseCommand):
     def avatar(self, filename: str):
         with (content.PHOTO_DIR / filename).open("rb") as handle:
             return normalise_avatar(
-                File(handle), max_bytes=10 * 1024 * 1024, max_pixels=10_000_000
+                File(handle),
+                max_bytes=settings.AVATAR_MAX_UPLOAD_BYTES,
+                max_pixels=settings.AVATAR_MAX_PIXELS,
             )
 
     def ensure_verified_email(self, user):
