@@ -2,8 +2,6 @@ from django.db import transaction
 
 from accounts.forms import ProfileForm
 from accounts.models import User
-from blog.models import BlogPage
-from gallery.models import GalleryImage
 
 
 def save_profile(form: ProfileForm) -> User:
@@ -18,13 +16,3 @@ def save_profile(form: ProfileForm) -> User:
         storage, name = old_avatar.storage, old_avatar.name
         transaction.on_commit(lambda: storage.delete(name))
     return user
-
-
-def member_activity(member: User, *, posts: int = 6, photos: int = 12) -> dict:
-    """What a member's public page shows: their latest published posts and photos."""
-    return {
-        "posts": BlogPage.objects.for_listing().filter(authors=member)[:posts],
-        "photos": GalleryImage.objects.photos()
-        .filter(uploaded_by_user=member)
-        .for_listing()[:photos],
-    }

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from accounts.forms import ProfileForm
 from accounts.models import User
-from accounts.services import member_activity, save_profile
+from accounts.services import save_profile
 
 
 @login_required
@@ -24,12 +24,3 @@ def profile_edit(request):
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile_edit.html", {"form": form})
-
-
-def member_detail(request, username):
-    member = get_object_or_404(User, username=username, is_active=True)
-    return render(
-        request,
-        "accounts/member_detail.html",
-        {"member": member, **member_activity(member)},
-    )

@@ -13,7 +13,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
+from core.blocks import BaseStreamBlock
 
 
 class BlogPageTag(TaggedItemBase):

@@ -9,7 +9,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
-from home.views import credits, healthz
+from config.views import healthz
+from home import views as home_views
 from search import views as search_views
 
 urlpatterns = [
@@ -24,11 +25,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
-    path("members/<str:username>/", account_views.member_detail, name="member_detail"),
+    path("members/<str:username>/", home_views.member_detail, name="member_detail"),
     path("gallery/", include("gallery.urls")),
     path("chat/", include("chat.urls")),
     path("search/", search_views.search, name="search"),
-    path("credits/", credits, name="credits"),
+    path("credits/", home_views.credits, name="credits"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]
 

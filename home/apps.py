@@ -5,6 +5,3 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
     verbose_name = "Home"
-
-    def ready(self):
-        from home import checks  # noqa: F401 - registers the service checks

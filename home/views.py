@@ -1,21 +1,18 @@
-from django.http import JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.shortcuts import get_object_or_404, render
 
+from accounts.models import User
 from home.demo import content
-from home.services import database_problem, redis_problem
+from home.services import member_activity
 
 
-@never_cache
-def healthz(request):
-    """For load balancers: 200 when the database and Redis answer, else 503."""
-    problems = [
-        problem
-        for problem in (database_problem(), redis_problem(timeout=1.0))
-        if problem
-    ]
-    status = 503 if problems else 200
-    return JsonResponse({"status": "error" if problems else "ok"}, status=status)
+def member_detail(request, username):
+    """A member's public page: profile, latest posts and photos."""
+    member = get_object_or_404(User, username=username, is_active=True)
+    return render(
+        request,
+        "home/member_detail.html",
+        {"member": member, **member_activity(member)},
+    )
 
 
 def credits(request):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fontawesome",
     # Ours (their templates and static files live in templates/ and static/,
     # which come before every app's).
+    "core",
     "accounts",
     "home",
     "blog",
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "home.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },

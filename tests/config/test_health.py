@@ -1,4 +1,4 @@
-"""/healthz/ and the service probes behind it (home/services.py)."""
+"""/healthz/ and the service probes behind it (config/health.py)."""
 
 import os
 
@@ -7,7 +7,7 @@ from django.db.utils import OperationalError
 
 import pytest
 
-from home.services import database_problem, redis_problem
+from config.health import database_problem, redis_problem
 
 pytestmark = pytest.mark.django_db
 

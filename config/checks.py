@@ -1,6 +1,6 @@
 from django.core import checks
 
-from home.services import database_problem, redis_problem
+from config.health import database_problem, redis_problem
 
 
 @checks.register(checks.Tags.database)
