@@ -9,6 +9,7 @@ from allauth.account.utils import filter_users_by_email, filter_users_by_usernam
 from allauth.core import context
 
 from accounts.models import MEMBERS_GROUP
+from core.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -48,3 +49,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if len(users) == 1:
             return f"{get_current_site(request).domain}:user:{users[0].pk}"
         return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def get_client_ip(self, request):
+        """The one client address the whole site uses (core/client_ip.py), so
+        allauth's limits count the same address as ours."""
+        return client_ip(request)

@@ -19,6 +19,12 @@ SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# How many reverse proxies of ours stand in front of the web processes, each adding
+# to X-Forwarded-For. 0 (the default): proxy headers are ignored, and the peer
+# address is the client's. See core/client_ip.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # Application definition
 
 INSTALLED_APPS = [
