@@ -53,6 +53,11 @@ class User(AbstractUser):
         return (self.pk or 0) * 47 % 360
 
     @property
+    def avatar_hue_class(self) -> int:
+        """One of the twelve avatar-hue-N classes in whiskers.css."""
+        return self.avatar_hue // 30
+
+    @property
     def initials(self) -> str:
         return (
             "".join(part[0] for part in self.get_display_name().split()[:2]).upper()

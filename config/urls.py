@@ -9,12 +9,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
-from config.views import healthz
+from config.views import csp_report, healthz
 from home import views as home_views
 from search import views as search_views
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp_report"),
     # One login for the whole site: the Wagtail admin signs in through allauth,
     # which rate-limits failed attempts (see WAGTAILADMIN_LOGIN_URL).
     path(

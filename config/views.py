@@ -1,9 +1,20 @@
-"""Views that belong to the deployment rather than to a feature: /healthz/."""
+"""Views that belong to the deployment rather than to a feature: /healthz/ and
+/csp-report/."""
 
-from django.http import JsonResponse
+import json
+import logging
+import time
+
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from config.health import database_problem, redis_problem
+from core.client_ip import client_ip
+
+logger = logging.getLogger("whiskers.csp")
 
 
 @never_cache
@@ -16,3 +27,34 @@ def healthz(request):
     ]
     status = 503 if problems else 200
     return JsonResponse({"status": "error" if problems else "ok"}, status=status)
+
+
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORTS_PER_MINUTE = 60
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Browsers POST Content-Security-Policy violations here (report-uri); they are
+    logged, at most CSP_REPORTS_PER_MINUTE a minute per client, and never stored."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    key = f"csp-report:{client_ip(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > CSP_REPORTS_PER_MINUTE:
+        return HttpResponse(status=204)
+    try:
+        report = json.loads(request.body or b"{}").get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if isinstance(report, dict):
+        logger.warning(
+            "CSP violation: %s blocked %s on %s",
+            str(report.get("violated-directive") or report.get("effective-directive"))[
+                :200
+            ],
+            str(report.get("blocked-uri"))[:300],
+            str(report.get("document-uri"))[:300],
+        )
+    return HttpResponse(status=204)

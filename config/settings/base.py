@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from csp.constants import NONE, SELF
+
 from config.env import database_config, env_bool, env_int, env_list, env_str, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bootstrap",
     "fontawesome",
+    "csp",
+    "django_htmx",
     # Ours (their templates and static files live in templates/ and static/,
     # which come before every app's).
     "core",
@@ -76,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.csp.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -288,6 +295,69 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview panel frames the site
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp). The public site allows scripts and styles
+# from our own origin only: no inline scripts, no style attributes, no eval.
+# The Wagtail admin (under /admin/) gets CSP_ADMIN_DIRECTIVES instead (see
+# core/middleware/csp.py). CSP_REPORT_ONLY=true (env) sends both as report-only headers
+# to try a change on live traffic; violations are logged by /csp-report/.
+CSP_REPORT_ONLY_MODE = env_bool("CSP_REPORT_ONLY", False)
+CSP_EXTRA_MEDIA_SOURCES = env_list("CSP_EXTRA_MEDIA_SOURCES")  # e.g. an S3 bucket
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", "blob:", *CSP_EXTRA_MEDIA_SOURCES],
+    "media-src": [SELF, *CSP_EXTRA_MEDIA_SOURCES],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-src": [
+        SELF,
+        "https://www.youtube-nocookie.com",
+        "https://www.youtube.com",
+        "https://player.vimeo.com",
+    ],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+    "report-uri": "/csp-report/",
+}
+# Wagtail 8's admin still runs inline scripts (in some of its templates, in modal
+# responses it inserts with jQuery, Jcrop's inline handlers) and sets style
+# attributes, so its policy allows inline code; everything else stays as strict.
+# Only editors and moderators reach it, and what they enter is escaped on output.
+CSP_ADMIN_DIRECTIVES = {
+    **CSP_DIRECTIVES,
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+}
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+if CSP_REPORT_ONLY_MODE:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# Permissions-Policy (django-permissions-policy): no page of ours needs these.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+}
 
 LOGGING = {
     "version": 1,

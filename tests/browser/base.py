@@ -86,6 +86,7 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
             call_command("load_demo_data", stdout=io.StringIO())
         self.demo_password = os.environ["DEMO_PASSWORD"]
         self.page_errors: list[str] = []
+        self.csp_violations: list[str] = []
         self.playwright = sync_playwright().start()
         self.addCleanup(self.playwright.stop)
         self.browser = self.playwright.chromium.launch(
@@ -105,7 +106,14 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("console", self._record_csp_violation)
         return page
+
+    def _record_csp_violation(self, message) -> None:
+        # Chromium reports every blocked script, style, frame or connection in
+        # the console ("Refused to ... Content Security Policy directive ...").
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{message.location.get('url')}: {message.text}")
 
     def screenshot(self, page: Page, name: str, *, full_page: bool = True) -> Path:
         """Save var/screenshots/browser/<name>.png for people to look at."""

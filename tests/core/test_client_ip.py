@@ -22,7 +22,7 @@ from core.client_ip import client_ip, resolve_client_ip, scope_client_ip
         ("10.0.0.2", "not-an-address", 1, "10.0.0.2"),
         ("10.0.0.2", " , ", 1, "10.0.0.2"),
         ("2001:db8::1", None, 0, "2001:db8::1"),
-        (None, None, 0, "0.0.0.0"),
+        (None, None, 0, "0.0.0.0"),  # noqa: S104 - an unknown address
     ],
 )
 def test_resolve_client_ip(peer, forwarded, trusted, expected):
