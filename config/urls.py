@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
-from config.views import csp_report, healthz
+from config.views import csp_report, healthz, page_passwords_off
 from home import views as home_views
 from search import views as search_views
 
@@ -38,6 +38,16 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # One login door (allauth, rate-limited, with email verification): Wagtail's
+    # front-end login is sent there too, and shared page passwords are off.
+    path(
+        "_util/login/",
+        RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
+    ),
+    path(
+        "_util/authenticate_with_password/<int:restriction_id>/<int:page_id>/",
+        page_passwords_off,
+    ),
     # Wagtail's page serving comes last: it matches every other path.
     path("", include(wagtail_urls)),
 ]

@@ -6,7 +6,7 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -58,3 +58,9 @@ def csp_report(request):
             str(report.get("document-uri"))[:300],
         )
     return HttpResponse(status=204)
+
+
+def page_passwords_off(request, restriction_id, page_id):
+    """Wagtail's shared page passwords would be a second, unlimited login form:
+    they are switched off (WAGTAIL_PRIVATE_PAGE_OPTIONS) and this answers 404."""
+    raise Http404("Page passwords are switched off on this site.")

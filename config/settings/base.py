@@ -195,6 +195,10 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # The Wagtail admin signs in and resets passwords through allauth (rate-limited) too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Passwords are changed at /accounts/password/change/ (allauth), not in the admin,
+# and private pages are for signed-in users only: no shared page passwords.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY
+from .base import ALLOWED_HOSTS, REDIS_URL, SECRET_KEY
 
 missing = [
     name
@@ -22,6 +22,17 @@ if not os.environ.get("DATABASE_URL", "").strip():
 if missing:
     raise ImproperlyConfigured(
         f"Production settings need {', '.join(missing)} in the environment (see the configuration table in README.md)."
+    )
+# Without Redis, the cache (rate limits, presence) and the channel layer (live
+# chat) live inside each process: with two web processes, limits halve in effect
+# and chat messages miss half the readers. Only an explicit single-process
+# deployment may run so.
+SINGLE_PROCESS = env_bool("SINGLE_PROCESS", False)
+if not REDIS_URL and not SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "Production settings need REDIS_URL (shared cache, rate limits and channel "
+        "layer for every process). To run one single web process without Redis, "
+        "set SINGLE_PROCESS=true."
     )
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(

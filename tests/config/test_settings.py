@@ -23,6 +23,7 @@ SCRUBBED = {
     "DJANGO_SETTINGS_MODULE",
     "ACCOUNT_EMAIL_VERIFICATION",
     "EMAIL_HOST",
+    "SINGLE_PROCESS",
 }
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -35,6 +36,7 @@ PRODUCTION = {
     "SECRET_KEY": SECRET_KEY,
     "ALLOWED_HOSTS": "whiskers.example",
     "DATABASE_URL": POSTGRES_URL,
+    "SINGLE_PROCESS": "true",
 }
 
 # Prints the settings the tests look at, as JSON. Reading settings imports only the
@@ -93,6 +95,22 @@ def test_production_refuses_to_start_without(name):
     output = failure_output(manage("check", **env))
     assert "ImproperlyConfigured" in output
     assert f"Production settings need {name} in the environment" in output
+
+
+def test_production_refuses_to_start_without_redis():
+    env = {key: value for key, value in PRODUCTION.items() if key != "SINGLE_PROCESS"}
+    output = failure_output(manage("check", **env))
+    assert "Production settings need REDIS_URL" in output
+    assert "SINGLE_PROCESS=true" in output
+
+
+def test_production_with_redis_uses_it_for_cache_and_channels():
+    env = {key: value for key, value in PRODUCTION.items() if key != "SINGLE_PROCESS"}
+    settings = settings_of("config.settings.production", **env, REDIS_URL=REDIS_URL)
+    assert settings["CACHE"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert (
+        settings["CHANNEL_LAYER"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    )
 
 
 def test_production_names_every_missing_variable():
