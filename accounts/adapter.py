@@ -1,5 +1,7 @@
 from urllib.parse import urlsplit
 
+from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
@@ -8,7 +10,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import filter_users_by_email, filter_users_by_username
 from allauth.core import context
 
-from accounts.models import MEMBERS_GROUP
+from accounts.models import MEMBERS_GROUP, User
+from accounts.names import normalise_username, username_problem, username_skeleton
 from core.client_ip import client_ip
 
 
@@ -21,6 +24,29 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get(name=MEMBERS_GROUP))
         return user
+
+    def clean_username(self, username, shallow=False):
+        """NFKC first, then ASCII only, then no look-alike of an existing name."""
+        username = normalise_username(username)
+        problem = username_problem(username)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid_username")
+        username = super().clean_username(username, shallow=shallow)
+        skeleton = username_skeleton(username)
+        reserved = {
+            username_skeleton(name) for name in settings.ACCOUNT_USERNAME_BLACKLIST
+        }
+        if skeleton in reserved:
+            raise forms.ValidationError(
+                "That username is reserved. Please choose another.",
+                code="reserved_username",
+            )
+        if not shallow and User.objects.filter(username_skeleton=skeleton).exists():
+            raise forms.ValidationError(
+                "That username looks too much like an existing member's. Please choose another.",
+                code="lookalike_username",
+            )
+        return username
 
     def is_safe_url(self, url):
         """Refuse ?next= into the admin for a signed-in user without admin access.

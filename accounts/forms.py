@@ -3,6 +3,7 @@ from django.conf import settings
 
 from accounts.avatars import normalise_avatar
 from accounts.models import User
+from accounts.names import clean_display_name
 
 
 class ProfileForm(forms.ModelForm):
@@ -30,7 +31,7 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from accounts.names import clean_display_name, username_skeleton
+
 MEMBERS_GROUP = "Members"
 MODERATORS_GROUP = "Moderators"  # created by Wagtail's own migrations
 EDITORS_GROUP = "Editors"  # likewise
@@ -29,6 +31,13 @@ class User(AbstractUser):
     bio = models.TextField(
         max_length=1000, blank=True, help_text="A few words about you and your cats."
     )
+    username_skeleton = models.CharField(
+        max_length=150,
+        db_index=True,
+        editable=False,
+        default="",
+        help_text="The username with look-alike characters folded (accounts/names.py).",
+    )
     avatar = models.ImageField(
         upload_to=avatar_upload_to,
         blank=True,
@@ -40,6 +49,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_display_name()
+
+    def save(self, *args, **kwargs):
+        self.username_skeleton = username_skeleton(self.username)
+        self.display_name = clean_display_name(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
     def get_display_name(self) -> str:
         return self.display_name or self.get_full_name() or self.username

@@ -209,6 +209,23 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SESSION_REMEMBER = None  # ask with the "Remember me" box
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+# Reserved, and so are their look-alikes (accounts/names.py).
+ACCOUNT_USERNAME_BLACKLIST = [
+    "admin",
+    "administrator",
+    "moderator",
+    "moderators",
+    "root",
+    "staff",
+    "support",
+    "system",
+    "whiskers",
+    "api",
+    "bot",
+    "null",
+    "anonymous",
+]
+ACCOUNT_USERNAME_MIN_LENGTH = 2
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Whiskers] "
 # allauth's rate limits, stored in the cache (Redis in production, so they hold
 # across processes). Failed logins: 10 a minute per IP, 5 per 5 minutes per account.
