@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.inputs.AdminBadValueMiddleware",
+    "core.middleware.busy.ImagesBusyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -241,9 +242,14 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
-# Uploaded avatars: size and pixel limits (see accounts/avatars.py).
+# Uploaded pictures (core/images.py). A phone camera makes about 50 megapixels;
+# decoding one takes about 150 MB, so each process decodes at most
+# IMAGE_DECODE_CONCURRENCY at once and answers 503 (Retry-After) to the rest
+# after waiting IMAGE_DECODE_WAIT_SECONDS for a free slot.
 AVATAR_MAX_UPLOAD_BYTES = env_int("AVATAR_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
-AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 40_000_000)
+AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 50_000_000)
+IMAGE_DECODE_CONCURRENCY = env_int("IMAGE_DECODE_CONCURRENCY", 2)
+IMAGE_DECODE_WAIT_SECONDS = env_int("IMAGE_DECODE_WAIT_SECONDS", 10)
 
 # Chat: how many messages one member may post in how many seconds.
 CHAT_RATE_LIMIT = (10, 10)
@@ -285,6 +291,11 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Form fields in memory at most 2.5 MB; uploaded files above 2.5 MB are streamed to
+# a temporary file. The whole request body is capped before Django reads it, by
+# path (config/limits.py, REQUEST_BODY_LIMITS below).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # Wagtail
@@ -307,7 +318,7 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -21,7 +21,7 @@ PROFILE_URL = "/accounts/profile/"
 SAVED = "Your profile is saved."
 NOT_SAVED = "Your profile was not saved: please check the fields marked below."
 UNREADABLE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
-DAMAGED = "That file is not a picture we can read (or it is damaged). Please upload a JPEG, PNG, WebP or GIF."
+DAMAGED = "That file is not a picture we can read (or it is damaged). Please upload a JPEG, PNG, WebP, GIF or HEIC."
 
 
 @pytest.fixture
@@ -205,7 +205,10 @@ def bmp():
             id="truncated",
         ),
         pytest.param(
-            "cat.bmp", bmp, "Please upload a JPEG, PNG, WebP or GIF picture.", id="bmp"
+            "cat.bmp",
+            bmp,
+            "Please upload a JPEG, PNG, WebP, GIF or HEIC picture.",
+            id="bmp",
         ),
     ],
 )
@@ -250,7 +253,7 @@ def test_avatar_over_the_size_limit_is_refused(
     assert response.status_code == 200
     (error,) = response.context["form"].errors["avatar"]
     assert error.startswith("That file is ")
-    assert error.endswith("avatars can be at most 2.0\xa0KB.")
+    assert error.endswith("pictures can be at most 2.0\xa0KB.")
     assert NOT_SAVED in response.content.decode()
     member_with_avatar.refresh_from_db()
     assert member_with_avatar.display_name == "Wendy Whiskerfan"
@@ -272,7 +275,7 @@ def test_avatar_with_too_many_pixels_is_refused(
 
     assert response.status_code == 200
     assert response.context["form"].errors["avatar"] == [
-        "That picture is 101×100 pixels; please use a smaller one."
+        "That picture is 101×100 pixels; pictures can have at most 0.01 megapixels."
     ]
     member_with_avatar.refresh_from_db()
     assert member_with_avatar.display_name == "Wendy Whiskerfan"
