@@ -31,6 +31,7 @@ def healthz(request):
 
 CSP_REPORT_MAX_BYTES = 16 * 1024
 CSP_REPORTS_PER_MINUTE = 60
+CSP_REPORT_TYPES = ("application/csp-report", "application/json")
 
 
 @csrf_exempt
@@ -38,6 +39,8 @@ CSP_REPORTS_PER_MINUTE = 60
 def csp_report(request):
     """Browsers POST Content-Security-Policy violations here (report-uri); they are
     logged, at most CSP_REPORTS_PER_MINUTE a minute per client, and never stored."""
+    if request.content_type not in CSP_REPORT_TYPES:
+        return HttpResponse(status=415)
     if int(request.META.get("CONTENT_LENGTH") or 0) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     key = f"csp-report:{client_ip(request)}:{int(time.time() // 60)}"

@@ -18,6 +18,7 @@ from django.utils.datastructures import MultiValueDictKeyError
 logger = logging.getLogger(__name__)
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
@@ -79,11 +80,12 @@ class UnstorableInputMiddleware:
                     return None  # the view reports malformed JSON itself
                 if has_unstorable(body):
                     return "the JSON body"
-            elif content_type in (
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
-            ) and _querydict_has_unstorable(request.POST):
-                return "a form field"
+            elif content_type in FORM_TYPES:
+                if content_type == "application/x-www-form-urlencoded":
+                    # Read the body first, so a view may still read request.body.
+                    request.body  # noqa: B018
+                if _querydict_has_unstorable(request.POST):
+                    return "a form field"
         return None
 
 

@@ -115,3 +115,12 @@ def test_violation_reports_are_bounded(client):
         == 400
     )
     assert client.get("/csp-report/").status_code == 405
+
+
+def test_a_form_encoded_post_to_a_view_reading_the_body_is_not_a_500(client):
+    client.raise_request_exception = False
+    assert client.post("/csp-report/", {"csp-report": "x"}).status_code == 415
+    response = client.post(
+        "/csp-report/", "csp-report=x", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
