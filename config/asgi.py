@@ -19,12 +19,17 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from config.health import verify_services  # noqa: E402
+from config.limits import (  # noqa: E402
+    RequestBodyLimitMiddleware,
+    install_daphne_early_refusal,
+)
 
 verify_services()
+install_daphne_early_refusal()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestBodyLimitMiddleware(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -319,9 +319,21 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# Request bodies are capped before Django reads them (config/limits.py): these
+# path prefixes take uploads (the longest prefix wins), everything else gets
+# REQUEST_MAX_BODY_BYTES. A megabyte on top leaves room for the form's fields.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 3 * 1024 * 1024)
+_FORM_ROOM = 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/accounts/profile/": AVATAR_MAX_UPLOAD_BYTES + _FORM_ROOM,
+    "/admin/": max(WAGTAILIMAGES_MAX_UPLOAD_SIZE, WAGTAILDOCS_MAX_UPLOAD_SIZE)
+    + _FORM_ROOM,
+}
 
 # Security headers that hold everywhere; production.py adds the HTTPS-only ones.
 
