@@ -37,7 +37,8 @@ demo: setup ## Migrate, collect static files and load the demo content
 
 run: demo ## Set everything up, then serve on http://$(HOST):$(PORT) with a task worker (Ctrl-C stops both)
 	@echo "Serving Whiskers on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+	@mkdir -p var
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/supervisord --configuration config/supervisord.dev.conf
 
 browser-deps: ## Install Debian's Chromium for the browser tests, if it is missing
 	@[ -x $(CHROMIUM) ] || { echo "Installing Chromium with apt-get…"; \

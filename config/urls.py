@@ -9,12 +9,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
-from config.views import csp_report, healthz, page_passwords_off
+from config.views import csp_report, healthz, healthz_tasks, page_passwords_off
 from home import views as home_views
 from search import views as search_views
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("healthz/tasks/", healthz_tasks, name="healthz_tasks"),
     path("csp-report/", csp_report, name="csp_report"),
     # One login for the whole site: the Wagtail admin signs in through allauth,
     # which rate-limits failed attempts (see WAGTAILADMIN_LOGIN_URL).

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.health import database_problem, redis_problem
+from config.health import database_problem, queue_health, redis_problem
 from core.client_ip import client_ip
 
 logger = logging.getLogger("whiskers.csp")
@@ -19,14 +19,35 @@ logger = logging.getLogger("whiskers.csp")
 
 @never_cache
 def healthz(request):
-    """For load balancers: 200 when the database and Redis answer, else 503."""
+    """For load balancers: 200 when the database and Redis answer, else 503.
+
+    The task queue is reported too, without failing the check: a stopped worker
+    delays background work but every web process can still serve, so taking
+    them out of the load balancer would only make it worse. "status" is then
+    "degraded"; /healthz/tasks/ is the check that fails (503) for it.
+    """
     problems = [
         problem
         for problem in (database_problem(), redis_problem(timeout=1.0))
         if problem
     ]
-    status = 503 if problems else 200
-    return JsonResponse({"status": "error" if problems else "ok"}, status=status)
+    if problems:
+        return JsonResponse({"status": "error"}, status=503)
+    queue = queue_health()
+    return JsonResponse(
+        {"status": "degraded" if queue.problem else "ok", "tasks": queue.as_dict()}
+    )
+
+
+@never_cache
+def healthz_tasks(request):
+    """For monitoring the background worker: 503 when tasks wait longer than
+    TASKS_MAX_WAIT_SECONDS (or, on RQ, no worker has been seen), with the reason."""
+    queue = queue_health()
+    body = {"status": "error" if queue.problem else "ok", "tasks": queue.as_dict()}
+    if queue.problem:
+        body["problem"] = queue.problem
+    return JsonResponse(body, status=503 if queue.problem else 200)
 
 
 CSP_REPORT_MAX_BYTES = 16 * 1024

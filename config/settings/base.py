@@ -177,6 +177,11 @@ else:
         f"TASKS_BACKEND must be database, rq or immediate, got {TASKS_BACKEND!r}."
     )
 
+# /healthz/ reports the queue "degraded" (and /healthz/tasks/ answers 503) when a
+# task has waited longer than this, or, on RQ, no worker was seen for this long.
+TASKS_MAX_WAIT_SECONDS = env_int("TASKS_MAX_WAIT_SECONDS", 120)
+TASKS_WORKER_SEEN_SECONDS = env_int("TASKS_WORKER_SEEN_SECONDS", 60)
+
 # Accounts
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,7 +17,7 @@ UNREACHABLE_REDIS = "redis://:s3cret@127.0.0.1:1/0"
 def test_healthz_is_ok(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -80,4 +80,4 @@ def test_healthz_is_ok_with_a_live_redis(client, settings):
     assert redis_problem() is None
     response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"

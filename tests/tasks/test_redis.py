@@ -8,9 +8,6 @@ import asyncio
 import os
 import subprocess
 import uuid
-from urllib.parse import quote
-
-from django.db import connection
 
 import pytest
 from channels.layers import get_channel_layer
@@ -19,7 +16,7 @@ from django_tasks.signals import task_enqueued
 
 from blog.models import BlogPage
 from tests.factories.blog import BlogPageFactory
-from tests.processes import run_python
+from tests.processes import run_python, shared_database_url
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SEARCH_TASK = "modelsearch.tasks.insert_or_update_object_task"
@@ -31,17 +28,6 @@ pytestmark = [
         reason="needs REDIS_URL (the PostgreSQL + Redis pass of .ci/run sets it)",
     ),
 ]
-
-
-def worker_database_url() -> str:
-    """A DATABASE_URL for the test database, so a worker process can share it."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def task_worker(**env: str) -> subprocess.CompletedProcess:
@@ -97,7 +83,7 @@ def test_rq_worker_runs_wagtail_tasks(rq_queue, enqueued, blog_index):
 
     worker = task_worker(
         DJANGO_SETTINGS_MODULE="config.settings.dev",
-        DATABASE_URL=worker_database_url(),
+        DATABASE_URL=shared_database_url(),
         REDIS_URL=REDIS_URL,
         TASKS_BACKEND="rq",
     )
