@@ -54,8 +54,8 @@ def test_refusal_says_how_long_to_wait():
 @pytest.mark.parametrize(
     ("value", "words"),
     [
-        ((5, 60), "5 every a minute"),
-        ("20/3600", "20 every an hour"),
+        ((5, 60), "5 a minute"),
+        ("20/3600", "20 an hour"),
         ((3, 7200), "3 every 2 hours"),
     ],
 )
