@@ -1,7 +1,12 @@
+import math
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -14,6 +19,11 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.blocks import BaseStreamBlock
+
+BLOG_IMAGES_COLLECTION = "Blog images"
+# Addresses under /blog/ that belong to the site, not to a post (blog/urls.py).
+RESERVED_SLUGS = {"write", "posts", "my-posts", "feed", "tags", "pictures"}
+WORDS_PER_MINUTE = 200
 
 
 class BlogPageTag(TaggedItemBase):
@@ -114,3 +124,45 @@ class BlogPage(Page):
     @property
     def author_list(self):
         return list(self.authors.all())
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is an address the blog uses; please choose another."
+                }
+            )
+
+    def body_text(self) -> str:
+        """The words of the post, for reading time and feeds."""
+        words = []
+        for block in self.body:
+            if block.block_type == "paragraph":
+                words.append(strip_tags(block.value.source))
+            elif block.block_type in ("heading", "quote"):
+                words.append(block.value["text"])
+        return " ".join(words)
+
+    @property
+    def reading_minutes(self) -> int:
+        words = len(f"{self.intro} {self.body_text()}".split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def related_posts(self, count: int = 3):
+        """Up to ``count`` published posts sharing the most tags with this one."""
+        tag_ids = list(self.tags.values_list("pk", flat=True))
+        if not tag_ids:
+            return BlogPage.objects.none()
+        return (
+            BlogPage.objects.for_listing()
+            .filter(tags__in=tag_ids)
+            .exclude(pk=self.pk)
+            .annotate(shared_tags=Count("pk"))
+            .order_by("-shared_tags", "-date", "-pk")[:count]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_posts"] = self.related_posts()
+        return context

@@ -28,6 +28,8 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", home_views.member_detail, name="member_detail"),
+    # The blog's own pages; its index and posts are Wagtail pages (served below).
+    path("blog/", include("blog.urls")),
     path("gallery/", include("gallery.urls")),
     path("chat/", include("chat.urls")),
     path("search/", search_views.search, name="search"),

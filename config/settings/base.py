@@ -256,6 +256,11 @@ AVATAR_MAX_PIXELS = env_int("AVATAR_MAX_PIXELS", 50_000_000)
 IMAGE_DECODE_CONCURRENCY = env_int("IMAGE_DECODE_CONCURRENCY", 2)
 IMAGE_DECODE_WAIT_SECONDS = env_int("IMAGE_DECODE_WAIT_SECONDS", 10)
 
+# Blog: how many times a member may save or send a post (and upload pictures for
+# it), as "count/seconds"; the long edge of pictures in posts, in pixels.
+BLOG_WRITE_RATE_LIMIT = env_str("BLOG_WRITE_RATE_LIMIT", "60/3600")
+BLOG_IMAGE_MAX_EDGE = 2400
+
 # Chat: how many messages one member may post in how many seconds.
 CHAT_RATE_LIMIT = (10, 10)
 
@@ -336,6 +341,8 @@ REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 3 * 1024 * 1024)
 _FORM_ROOM = 1024 * 1024
 REQUEST_BODY_LIMITS = {
     "/accounts/profile/": AVATAR_MAX_UPLOAD_BYTES + _FORM_ROOM,
+    # A post's form carries a cover picture and one more; the editor's button one.
+    "/blog/": 2 * WAGTAILIMAGES_MAX_UPLOAD_SIZE + _FORM_ROOM,
     "/admin/": max(WAGTAILIMAGES_MAX_UPLOAD_SIZE, WAGTAILDOCS_MAX_UPLOAD_SIZE)
     + _FORM_ROOM,
 }
