@@ -2,8 +2,11 @@
 
 Usage: python scripts/screenshots.py [BASE_URL] [OUT_DIR] [PATH ...]
 Drives Debian's Chromium (/usr/bin/chromium) through Playwright; no browser download.
+With SCREENSHOT_LOGIN=username:password set, it logs in first (at /accounts/login/),
+so members' and moderators' pages can be taken too.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +42,14 @@ def main() -> None:
         for width in WIDTHS:
             context = browser.new_context(viewport={"width": width, "height": 900})
             page = context.new_page()
+            login = os.environ.get("SCREENSHOT_LOGIN", "")
+            if login:
+                username, _, password = login.partition(":")
+                page.goto(base + "/accounts/login/")
+                page.locator("main input[name=login]").fill(username)
+                page.locator("main input[name=password]").fill(password)
+                page.locator("main form button[type=submit]").click()
+                page.wait_for_load_state("networkidle")
             for path in pages:
                 page.goto(base + path, wait_until="networkidle")
                 name = (

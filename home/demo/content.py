@@ -57,6 +57,13 @@ class DemoPost:
     heading: str = ""
     quote: str = ""
     body_image: str = ""  # a second picture inside the post
+    # Where the post stands: "published", "draft", "in_review",
+    # "changes_requested" (with review_comment from the moderator), or
+    # "published_with_review" (published, and a newer revision adding `update`
+    # waits for a moderator).
+    state: str = "published"
+    review_comment: str = ""
+    update: str = ""
 
 
 @dataclass(frozen=True)
@@ -354,6 +361,9 @@ POSTS = [
         ),
         days_ago=3,
         heading="The ritual",
+        state="published_with_review",
+        update="Update: a reader asked about kittens. They sleep even more, up to twenty hours a day, "
+        "and they do it in the most unlikely places.",
     ),
     DemoPost(
         "keeping-cats-off-the-bread",
@@ -383,6 +393,49 @@ POSTS = [
             "We got as far as the garden gate. The cat is fine; the cushion is now hers, indoors, where it belongs.",
         ),
         days_ago=0,
+    ),
+    DemoPost(
+        "adopting-an-older-cat",
+        "Adopting an older cat",
+        "Everyone wants a kitten. Here is why our best decision was a twelve-year-old called Biscuit.",
+        "wendy",
+        "cat-04.jpg",
+        ("adoption", "senior cats"),
+        (
+            "The shelter had eleven kittens and one elderly gentleman who had been waiting for a home for a year. "
+            "Biscuit was calm, polite and already house-trained.",
+            "Older cats know who they are. What you see on the first day is what you get, and what we got was the "
+            "gentlest lap cat we have ever known.",
+        ),
+        state="in_review",
+    ),
+    DemoPost(
+        "ten-toys-under-five-pounds",
+        "Ten cat toys under five pounds",
+        "Cheap, cheerful and cat-approved: the toys our cats still play with after a month.",
+        "percy",
+        "cat-06.jpg",
+        ("toys", "budget"),
+        (
+            "A feather wand, a paper bag, a cardboard tunnel and a ping-pong ball cover most of it. The rest is a "
+            "matter of taste, and our cats have strong opinions.",
+        ),
+        state="changes_requested",
+        review_comment="Lovely list! Please say where readers can buy the feather wand, and check the price "
+        "of the tunnel: it looks like more than five pounds now.",
+    ),
+    DemoPost(
+        "the-great-cardboard-box-debate",
+        "The great cardboard box debate",
+        "Why does a cat ignore the bed you bought and sleep in the box it came in?",
+        "percy",
+        "scene-02.jpg",
+        ("behaviour",),
+        (
+            "Notes so far: boxes are warm, boxes are safe, and boxes are free. More to come once I've watched "
+            "the cat a bit longer.",
+        ),
+        state="draft",
     ),
 ]
 

@@ -6,12 +6,12 @@ import uuid
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-import pytest
-from PIL import ExifTags, Image
 from wagtail.models import WorkflowState
 
+import pytest
+from PIL import ExifTags, Image
+
 from blog.models import BlogPage
-from gallery.models import GalleryImage
 
 pytestmark = pytest.mark.django_db
 

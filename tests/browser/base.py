@@ -8,6 +8,7 @@ migrations made (groups, the home page, the "Member uploads" collection).
 
 import io
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -114,6 +115,16 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         # the console ("Refused to ... Content Security Policy directive ...").
         if "Content Security Policy" in message.text:
             self.csp_violations.append(f"{message.location.get('url')}: {message.text}")
+
+    def wait_until(self, page: Page, expression: str, timeout: float = 10) -> None:
+        """Poll a JavaScript expression until it is true. (Playwright's
+        wait_for_function evaluates a string in the page, which the site's CSP
+        forbids, as it forbids every eval.)"""
+        deadline = time.monotonic() + timeout
+        while not page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still false after {timeout} s: {expression}")
+            page.wait_for_timeout(100)
 
     def screenshot(self, page: Page, name: str, *, full_page: bool = True) -> Path:
         """Save var/screenshots/browser/<name>.png for people to look at."""

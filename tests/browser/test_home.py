@@ -34,8 +34,8 @@ class HomePageTests(BrowserTestCase):
             "document.querySelectorAll('img[loading=lazy]')"
             ".forEach((img) => { img.loading = 'eager'; })"
         )
-        page.wait_for_function(
-            "Array.from(document.images).every((img) => img.complete)"
+        self.wait_until(
+            page, "Array.from(document.images).every((img) => img.complete)"
         )
         broken = page.evaluate(
             "Array.from(document.images)"

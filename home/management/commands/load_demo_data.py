@@ -16,6 +16,7 @@ from django.core.files import File
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from wagtail.models import Collection
@@ -23,14 +24,14 @@ from wagtail.rich_text import RichText
 
 from accounts.avatars import normalise_avatar
 from accounts.models import EDITORS_GROUP, MEMBERS_GROUP, MODERATORS_GROUP, User
-from blog.models import BlogIndexPage, BlogPage
+from blog import services as blog_services
+from blog.models import BLOG_IMAGES_COLLECTION, BlogIndexPage, BlogPage
 from chat.models import Message, Room
 from gallery.models import CatLabel, GalleryImage, LabelSource
 from gallery.services import member_collection
 from home.demo import content
 from home.models import HomePage
 
-BLOG_COLLECTION = "Blog images"
 CREDENTIALS_FILE = settings.BASE_DIR / "var" / "demo-credentials.json"
 
 
@@ -132,9 +133,7 @@ class Command(BaseCommand):
         return images
 
     def blog_collection(self) -> Collection:
-        root = Collection.get_first_root_node()
-        existing = root.get_children().filter(name=BLOG_COLLECTION).first()
-        return existing or root.add_child(instance=Collection(name=BLOG_COLLECTION))
+        return blog_services.blog_images_collection()
 
     def load_image(
         self, spec: content.DemoPhoto, owner: User, collection: Collection
@@ -155,7 +154,7 @@ class Command(BaseCommand):
                 uploaded_by_user=owner,
                 file=ImageFile(handle, name=spec.file),
             )
-            if collection.name != BLOG_COLLECTION:
+            if collection.name != BLOG_IMAGES_COLLECTION:
                 # Labelled by the person who chose the demo photos.
                 image.cat_label = CatLabel.CAT if spec.is_cat else CatLabel.NOT_CAT
                 image.cat_label_source = LabelSource.MODERATOR
@@ -183,23 +182,62 @@ class Command(BaseCommand):
             blog.save_revision(user=users["admin"]).publish()
             self.stdout.write("Added the blog at /blog/")
         today = timezone.localdate()
-        for spec in content.POSTS:
-            if BlogPage.objects.child_of(blog).filter(slug=spec.slug).exists():
-                continue
-            post = BlogPage(
-                title=spec.title,
-                slug=spec.slug,
-                intro=spec.intro,
-                date=today - timedelta(days=spec.days_ago),
-                listing_image=images[spec.image],
-                body=self.post_body(spec, images),
-                owner=users[spec.author],
+        # The emails a real review sends (to moderators and authors) would only
+        # clutter the terminal here.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ):
+            for spec in content.POSTS:
+                if BlogPage.objects.child_of(blog).filter(slug=spec.slug).exists():
+                    continue
+                author = users[spec.author]
+                post = BlogPage(
+                    title=spec.title,
+                    slug=spec.slug,
+                    intro=spec.intro,
+                    date=today - timedelta(days=spec.days_ago),
+                    listing_image=images[spec.image],
+                    body=self.post_body(spec, images),
+                    owner=author,
+                    live=False,
+                )
+                blog.add_child(instance=post)
+                post.authors.set([author])
+                post.tags.add(*spec.tags)
+                revision = post.save_revision(user=author)
+                self.review(spec, post, revision, author, users["moderator"])
+                self.stdout.write(
+                    f"Added post /blog/{spec.slug}/ ({spec.state.replace('_', ' ')})"
+                )
+
+    def review(self, spec, post, revision, author, moderator):
+        """Take the post where its spec says, the way the site would: submitted
+        by its author through the workflow, reviewed by the moderator."""
+        if spec.state == "draft":
+            return
+        if spec.state in ("published", "published_with_review"):
+            if author.has_perm("wagtailadmin.access_admin"):
+                revision.publish(user=author)
+            else:
+                blog_services.submit_for_review(author, post)
+                self.act(post, moderator, "approve")
+            # Dated as in the spec, not the day the demo was loaded.
+            BlogPage.objects.filter(pk=post.pk).update(
+                date=timezone.localdate() - timedelta(days=spec.days_ago)
             )
-            blog.add_child(instance=post)
-            post.authors.set([users[spec.author]])
-            post.tags.add(*spec.tags)
-            post.save_revision(user=users[spec.author]).publish()
-            self.stdout.write(f"Added post /blog/{spec.slug}/")
+            if spec.state == "published":
+                return
+            draft = blog_services.draft_of(BlogPage.objects.get(pk=post.pk))
+            draft.body.append(("paragraph", RichText(f"<p>{spec.update}</p>")))
+            draft.save_revision(user=author)
+        blog_services.submit_for_review(author, BlogPage.objects.get(pk=post.pk))
+        if spec.state == "changes_requested":
+            self.act(post, moderator, "reject", comment=spec.review_comment)
+
+    def act(self, post, moderator, action, **kwargs):
+        """What the moderator's "Approve" or "Request changes" does in the admin."""
+        task_state = BlogPage.objects.get(pk=post.pk).current_workflow_task_state
+        task_state.task.specific.on_action(task_state, moderator, action, **kwargs)
 
     def post_body(
         self, spec: content.DemoPost, images: dict[str, GalleryImage]
