@@ -151,7 +151,7 @@ class BlogPage(Page):
 
     def related_posts(self, count: int = 3):
         """Up to ``count`` published posts sharing the most tags with this one."""
-        tag_ids = list(self.tags.values_list("pk", flat=True))
+        tag_ids = [tag.pk for tag in self.tags.all()]
         if not tag_ids:
             return BlogPage.objects.none()
         return (

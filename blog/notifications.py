@@ -43,6 +43,7 @@ def email_member(workflow_state: WorkflowState, outcome: str, user=None) -> None
     """Tell the member who submitted a post that it was published or needs changes."""
     member = workflow_state.requested_by
     post = workflow_state.content_object
+    post = post.specific if post is not None else None
     if (
         member is None
         or not member.email
@@ -52,7 +53,6 @@ def email_member(workflow_state: WorkflowState, outcome: str, user=None) -> None
         or not isinstance(post, BlogPage)
     ):
         return
-    post = post.specific
     task_state = workflow_state.current_task_state
     context = {
         "member": member,

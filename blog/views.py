@@ -91,7 +91,10 @@ def _save(request, post=None):
         else:
             post = services.save_draft(request.user, form.draft(), post)
     except services.BlogError as error:
-        form.add_error("body", str(error))
+        if state is not None and state.locked:
+            messages.error(request, str(error))
+        else:
+            form.add_error("body", str(error))
         return _form_page(request, form, post, state, status=400)
     return _after_save(request, post, request.POST.get("action", "draft"))
 
