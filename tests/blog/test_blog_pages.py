@@ -1,3 +1,6 @@
+import html
+import re
+
 from wagtail.models import Page
 
 import pytest
@@ -99,3 +102,85 @@ def test_page_tree_rules_keep_the_tree_tidy(blog_index):
     assert not HomePage.can_create_at(blog_index)
     assert BlogPage.subpage_types == []
     assert Page.objects.type(HomePage).count() == 1
+
+
+def test_reading_time_related_posts_and_author_links(client, blog_index, member):
+    words = " ".join(["purr"] * 450)
+    post = BlogPageFactory(
+        parent=blog_index, title="Long read", body=[("paragraph", f"<p>{words}</p>")]
+    )
+    post.tags.add("naps", "boxes")
+    post.authors.add(member)
+    post.save_revision().publish()
+    best = BlogPageFactory(parent=blog_index, title="Two tags in common")
+    best.tags.add("naps", "boxes")
+    best.save_revision().publish()
+    good = BlogPageFactory(parent=blog_index, title="One tag in common")
+    good.tags.add("naps")
+    good.save_revision().publish()
+    BlogPageFactory(parent=blog_index, title="Nothing in common").tags.add("food")
+    draft = BlogPageFactory(parent=blog_index, title="Unpublished twin", live=False)
+    draft.tags.add("naps", "boxes")
+
+    response = client.get(post.url)
+    content = response.content.decode()
+    assert post.reading_minutes == 3
+    assert "3 min read" in content
+    assert list(response.context["related_posts"]) == [best, good]
+    assert f'href="{member.get_absolute_url()}" rel="author"' in content
+
+
+def test_posts_carry_opengraph_and_twitter_cards(client, blog_index):
+    from tests.factories.gallery import GalleryImageFactory
+
+    image = GalleryImageFactory(title="Tabby", description="A tabby on a chair")
+    post = BlogPageFactory(
+        parent=blog_index,
+        title="Shared post",
+        intro="Worth sharing.",
+        listing_image=image,
+    )
+    content = client.get(post.url).content.decode()
+    assert '<meta property="og:title" content="Shared post">' in content
+    assert '<meta property="og:description" content="Worth sharing.">' in content
+    assert (
+        '<meta property="og:image" content="http://testserver/media/images/' in content
+    )
+    assert '<meta name="twitter:card" content="summary_large_image">' in content
+    assert '<meta property="og:image:alt" content="A tabby on a chair">' in content
+    assert f'<link rel="canonical" href="{post.full_url}">' in content
+
+
+@pytest.mark.parametrize("tag", ["sofa life", "cats & dogs", "кошки", "a/b"])
+def test_tag_filters_survive_pagination(client, blog_index, tag):
+    for number in range(BlogIndexPage.posts_per_page + 1):
+        post = BlogPageFactory(parent=blog_index, title=f"Tagged {number}")
+        post.tags.add(tag)
+        post.save()
+    first = client.get("/blog/", {"tag": tag})
+    assert len(first.context["posts"]) == BlogIndexPage.posts_per_page
+    link = re.search(r'href="(\?[^"]*page=2[^"]*)"', first.content.decode()).group(1)
+    second = client.get("/blog/" + html.unescape(link))
+    assert second.context["tag"] == tag
+    assert len(second.context["posts"]) == 1
+    assert f"#{html.escape(tag, quote=False)}" in second.content.decode()
+
+
+def test_post_tag_links_are_encoded(client, blog_index):
+    post = BlogPageFactory(parent=blog_index, title="Odd tags")
+    post.tags.add("cats & dogs")
+    post.save_revision().publish()
+    assert (
+        'href="/blog/?tag=cats%20%26%20dogs"' in client.get(post.url).content.decode()
+    )
+
+
+def test_the_sitemap_lists_live_posts_only(client, member, blog_index):
+    from tests.blog.posts import write
+
+    live = BlogPageFactory(parent=blog_index, title="Live one", slug="live-one")
+    write(member, title="Draft one")
+    BlogPageFactory(parent=blog_index, title="Old draft", slug="old-draft", live=False)
+    content = client.get("/sitemap.xml").content.decode()
+    assert live.full_url in content
+    assert "draft-one" not in content and "old-draft" not in content
