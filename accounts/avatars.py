@@ -16,4 +16,3 @@ def normalise_avatar(upload, *, max_bytes: int, max_pixels: int) -> ContentFile:
         keep_alpha=False,
         name="avatar",
     ).content
-

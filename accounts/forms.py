@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 
+from allauth.account import forms as allauth_forms
+
 from accounts.avatars import normalise_avatar
 from accounts.models import User
 from accounts.names import clean_display_name
@@ -42,3 +44,14 @@ class ProfileForm(forms.ModelForm):
                 max_pixels=settings.AVATAR_MAX_PIXELS,
             )
         return avatar
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form, with its honeypot hidden by a class rather than a
+    style attribute, which the site's Content-Security-Policy would block."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        honeypot = self.fields.get(settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD)
+        if honeypot is not None:
+            honeypot.widget.attrs.pop("style", None)

@@ -217,6 +217,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SESSION_REMEMBER = None  # ask with the "Remember me" box
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Reserved, and so are their look-alikes (accounts/names.py).
 ACCOUNT_USERNAME_BLACKLIST = [
     "admin",

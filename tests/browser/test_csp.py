@@ -35,6 +35,13 @@ class ContentSecurityPolicyTests(BrowserTestCase):
             assert "object-src 'none'" in policy, path
             page.wait_for_load_state("networkidle")
 
+    def test_public_pages_as_a_reader(self):
+        page = self.new_page()
+        post = BlogPage.objects.live().first()
+        self.visit_all(page, [*PUBLIC_PAGES, post.url, "/accounts/password/reset/"])
+        assert self.csp_violations == []
+        assert self.page_errors == []
+
     def test_public_pages_as_a_member(self):
         page = self.new_page()
         self.log_in(page, "wendy", self.demo_password)

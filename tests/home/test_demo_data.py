@@ -2,6 +2,7 @@ import json
 from io import StringIO
 
 from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 
@@ -61,7 +62,9 @@ def test_demo_data_fills_every_part_of_the_site(client, monkeypatch, tmp_path):
     assert set(
         User.objects.get(username="wendy").groups.values_list("name", flat=True)
     ) == {"Members"}
-    assert BlogPage.objects.live().count() == len(content.POSTS)
+    published = [post for post in content.POSTS if post.state.startswith("published")]
+    assert BlogPage.objects.live().count() == len(published)
+    assert BlogPage.objects.count() == len(content.POSTS)
     assert all(post.listing_image for post in BlogPage.objects.all())
     photos = GalleryImage.objects.photos()
     assert photos.count() == len(content.PHOTOS)
@@ -70,6 +73,37 @@ def test_demo_data_fills_every_part_of_the_site(client, monkeypatch, tmp_path):
     assert "wendy" in output and "demo-pass-123" in output
     for address in STABLE_ADDRESSES:
         assert client.get(address).status_code == 200, address
+
+
+def test_demo_posts_wait_in_every_state(client, monkeypatch, tmp_path):
+    """A moderator who logs in after `make run` finds work waiting; each demo
+    member's page of posts shows each state."""
+    from blog.services import post_state
+
+    load(monkeypatch, tmp_path)
+    states = {
+        post.slug: post_state(post)
+        for post in BlogPage.objects.filter(slug__in=[p.slug for p in content.POSTS])
+    }
+    assert {(s.status, s.pending) for s in states.values()} == {
+        ("published", ""),
+        ("published", "in_review"),
+        ("in_review", ""),
+        ("changes_requested", ""),
+        ("draft", ""),
+    }
+    asked = states["ten-toys-under-five-pounds"]
+    assert "feather wand" in asked.comment and asked.reviewer == "Mo Moderator"
+    # Members wrote them, and each post is dated as the demo says.
+    for spec in content.POSTS:
+        post = BlogPage.objects.get(slug=spec.slug)
+        assert post.owner.username == spec.author
+        if spec.state.startswith("published"):
+            assert (timezone.localdate() - post.date).days == spec.days_ago
+    client.force_login(User.objects.get(username="moderator"))
+    dashboard = client.get("/admin/").content.decode()
+    assert "Adopting an older cat" in dashboard
+    assert "What our cats taught us about naps" in dashboard
 
 
 def test_demo_data_is_idempotent(monkeypatch, tmp_path):
