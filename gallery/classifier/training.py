@@ -290,6 +290,8 @@ def train(
             "validation": {
                 "keras": validation_metrics,
                 "litert": _metrics_dict(validation_labels, litert_scores, threshold),
+                # A baseline: summed ImageNet cat classes, with a threshold chosen
+                # on these same images (so flattering).
                 "zero_shot_keras": _metrics_dict(
                     validation_labels, zero_shot, zero_shot_threshold
                 ),
