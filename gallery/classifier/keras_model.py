@@ -31,10 +31,66 @@ def limit_threads(num_threads: int | None) -> None:
         pass  # TensorFlow already running in this process: keep its setting
 
 
+class _FoldedAway(keras.layers.Layer):
+    """Stands where a BatchNormalization was folded into the convolution before it."""
+
+    def call(self, inputs, training=None, mask=None):
+        return inputs
+
+
+def fold_batch_norm(model: keras.Model) -> keras.Model:
+    """The same model with each BatchNormalization that follows a convolution folded
+    into that convolution's kernel and bias (inference only). TensorFlow then runs
+    convolution + bias + ReLU6 as one fused op: about a third faster on one thread.
+    """
+    convolutions = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D)
+    folds: dict[str, keras.layers.BatchNormalization] = {}
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.BatchNormalization):
+            continue
+        [parent] = layer._inbound_nodes[0].parent_nodes
+        source = parent.operation
+        if isinstance(source, convolutions) and not source.use_bias:
+            folds[source.name] = layer
+    folded_norms = {norm.name for norm in folds.values()}
+
+    def clone(layer: keras.layers.Layer) -> keras.layers.Layer:
+        if layer.name in folded_norms:
+            return _FoldedAway(name=layer.name)
+        config = layer.get_config()
+        if layer.name in folds:
+            config["use_bias"] = True
+        return layer.__class__.from_config(config)
+
+    folded = keras.models.clone_model(model, clone_function=clone)
+    for layer in model.layers:
+        if layer.name in folded_norms or not layer.weights:
+            continue
+        target = folded.get_layer(layer.name)
+        norm = folds.get(layer.name)
+        if norm is None:
+            target.set_weights(layer.get_weights())
+            continue
+        variance = np.asarray(norm.moving_variance)
+        mean = np.asarray(norm.moving_mean)
+        gamma = np.asarray(norm.gamma) if norm.scale else np.ones_like(mean)
+        beta = np.asarray(norm.beta) if norm.center else np.zeros_like(mean)
+        scale = gamma / np.sqrt(variance + norm.epsilon)
+        kernel = np.asarray(layer.get_weights()[0])
+        if isinstance(layer, keras.layers.DepthwiseConv2D):
+            kernel = kernel * scale.reshape(1, 1, -1, kernel.shape[-1])
+        else:
+            kernel = kernel * scale
+        target.set_weights([kernel, beta - mean * scale])
+    return folded
+
+
 def build_backbone(weights: Path, size: int = 224) -> keras.Model:
     """Image (float 0..255) -> (ImageNet probabilities, pooled 1280 features)."""
-    base = keras.applications.MobileNetV2(
-        input_shape=(size, size, 3), weights=str(weights), include_top=True
+    base = fold_batch_norm(
+        keras.applications.MobileNetV2(
+            input_shape=(size, size, 3), weights=str(weights), include_top=True
+        )
     )
     [pooling] = [
         layer
