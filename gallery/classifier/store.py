@@ -91,7 +91,8 @@ class ModelStore:
             if not folder.is_dir():
                 continue
             for child in folder.iterdir():
-                if (child / CARD_FILE).is_file():
+                # (".cat-…" folders are unfinished training runs)
+                if not child.name.startswith(".") and (child / CARD_FILE).is_file():
                     found[child.name] = child
         return found
 

@@ -14,6 +14,7 @@ def dirs(tmp_path):
     write_card(shipped / "cat-20260301-000000", "cat-20260301-000000")
     (shipped / "ACTIVE").write_text("cat-20260101-000000\n")
     write_card(writable / "cat-20260201-000000", "cat-20260201-000000")
+    write_card(writable / ".cat-20260401-000000-x1y2", "unfinished")
     return shipped, writable
 
 
