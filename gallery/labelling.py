@@ -9,9 +9,11 @@
   conditional UPDATE that skips rows whose label came from a moderator, so a moderator
   labelling the photo meanwhile wins the race.
 - Failures: an image that cannot be decoded is `failed` at once, with the reason.
-  Anything else (storage hiccups, an unexpected error) is retried up to
-  CAT_LABEL_MAX_ATTEMPTS times, then `failed`. A missing or wrong model file labels
+  Storage errors reading the file and runtime errors of the model are retried (a new
+  job, 30 s later where the backend can defer) up to CAT_LABEL_MAX_ATTEMPTS times in
+  all, then `failed` with the last reason. A missing or wrong model file labels
   nothing: the photo stays `pending` (the error is noted) and the task fails loudly.
+  Any other exception fails the job and leaves the photo `pending` for the next sweep.
 - Nothing is lost when a worker dies: a job killed mid-run stays "running" in
   django-tasks-db's table and is never picked up again, but its photo is still
   `pending`. `requeue_pending` (run by `manage.py task_worker` at start) and
