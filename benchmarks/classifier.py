@@ -6,7 +6,9 @@ Runs each runtime (LiteRT, Keras) in its own fresh interpreter on one CPU thread
 classifying every image of the labelled folder one at a time (batch 1). The time per
 image covers decoding, resizing and the model, not reading the file; the first five
 images warm up first. Prints ms per image (mean, p50, p95), the peak memory of each
-process (ru_maxrss), accuracy and F1, and how often the two runtimes agree.
+process (ru_maxrss), accuracy and F1, and how often the two runtimes agree. "CPU ms"
+is the process's CPU time per image: on a busy machine the wall-clock times grow with
+the other processes' load, the CPU time much less.
 The keras runtime needs TensorFlow (requirements-ml.txt) and the base weights:
 CAT_MODEL_WEIGHTS, else ../shared/models/mobilenet_v2_1.0_224_imagenet_from_tflite_ptq.h5.
 """
@@ -44,11 +46,13 @@ def measure(runtime: str, images: Path, model: str, out: Path) -> None:
     for example in examples[:WARM_UP]:
         classifier.classify(open_image(example.read()))
     times, scores = [], []
+    cpu = 0.0
     for example in examples:
         data = example.read()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         prediction = classifier.classify(open_image(data))
         times.append((time.perf_counter() - start) * 1000)
+        cpu += time.process_time() - cpu_start
         scores.append(prediction.score)
     metrics = binary_metrics([e.is_cat for e in examples], scores, classifier.threshold)
     times.sort()
@@ -59,6 +63,7 @@ def measure(runtime: str, images: Path, model: str, out: Path) -> None:
                 "version": classifier.version,
                 "load_seconds": load_seconds,
                 "mean_ms": statistics.fmean(times),
+                "cpu_ms": 1000 * cpu / len(examples),
                 "p50_ms": statistics.median(times),
                 "p95_ms": times[int(len(times) * 0.95) - 1],
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -116,7 +121,8 @@ def main() -> None:
     }
     print(f"{options.images}: one thread, batch 1, decode + resize + model")
     print(
-        f"{'runtime':8} {'mean ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'peak MB':>8} "
+        f"{'runtime':8} {'mean ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms':>7} "
+        f"{'peak MB':>8} "
         f"{'load s':>7} {'accuracy':>9} {'F1':>7}"
     )
     for runtime, r in results.items():
@@ -124,6 +130,7 @@ def main() -> None:
             continue
         print(
             f"{runtime:8} {r['mean_ms']:8.1f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} "
+            f"{r['cpu_ms']:7.1f} "
             f"{r['peak_mb']:8.0f} {r['load_seconds']:7.1f} {r['accuracy']:9.4f} "
             f"{r['f1']:7.4f}"
         )
