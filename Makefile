@@ -9,9 +9,11 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
+SHARED ?= ../shared
+CAT_MODEL_WEIGHTS ?= $(SHARED)/models/mobilenet_v2_1.0_224_imagenet_from_tflite_ptq.h5
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run demo test lint format browser-deps clean
+.PHONY: help setup run demo test lint format browser-deps train clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,6 +28,11 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# TensorFlow, for training the cat model and its keras runtime; the site never needs it.
+$(VENV)/.ml: requirements-ml.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-ml.txt
 	@touch $@
 
 setup: $(VENV)/.runtime ## Create .venv and install the runtime requirements
@@ -52,13 +59,17 @@ lint: $(VENV)/.dev ## Ruff (lint and format check), Django's checks, migrations 
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run --noinput
 
-test: lint browser-deps ## Lint, then the whole test suite (browser tests included)
+test: lint browser-deps $(VENV)/.ml ## Lint, then the whole test suite (browser tests included)
 	$(BIN)/pytest
 
 format: $(VENV)/.dev ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+
+train: $(VENV)/.ml ## Install TensorFlow and train a cat model on $(SHARED)/cat-train into var/cat-models
+	CAT_MODEL_WEIGHTS=$(CAT_MODEL_WEIGHTS) $(MANAGE) train_cat_model --data $(SHARED)/cat-train
+	@echo "Try it: $(MANAGE) evaluate_cat_model --images $(SHARED)/cat-eval/images --labels $(SHARED)/cat-eval/labels.csv --model <version>; make it active: $(MANAGE) cat_model --activate <version>"
 
 clean: ## Remove the local database, media, collected static files and .venv
 	rm -rf $(VENV) db.sqlite3 media static_collected var

@@ -17,6 +17,12 @@ class LabelSource(models.TextChoices):
     MODERATOR = "moderator", "Moderator"
 
 
+class LabelStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the classifier"
+    LABELLED = "labelled", "Labelled"
+    FAILED = "failed", "Classifier failed"
+
+
 class GalleryImageQuerySet(ImageQuerySet):
     def photos(self):
         """Members' photos: images in the "Member uploads" collection and its albums,
@@ -46,7 +52,8 @@ class GalleryImage(AbstractImage):
     """Every image on the site: members' photos and the pictures editors put in pages.
 
     The uploader (``uploaded_by_user``) is the photo's owner. The cat_* fields hold
-    the cat / not-cat label, set by the classifier or by a moderator.
+    the cat / not-cat label, set by the classifier or by a moderator, and where the
+    classifier's work on it stands (gallery/labelling.py).
     """
 
     caption = models.TextField(blank=True, max_length=2000)
@@ -63,6 +70,23 @@ class GalleryImage(AbstractImage):
     )
     cat_model_version = models.CharField(max_length=64, blank=True)
     cat_labelled_at = models.DateTimeField(null=True, blank=True)
+    cat_label_status = models.CharField(
+        max_length=10,
+        choices=LabelStatus.choices,
+        default=LabelStatus.PENDING,
+        db_index=True,
+        help_text="Where the cat label stands (gallery/labelling.py).",
+    )
+    cat_label_error = models.TextField(
+        blank=True, help_text="Why the classifier could not label this image."
+    )
+    cat_label_attempts = models.PositiveSmallIntegerField(default=0)
+    cat_top_classes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The classifier's likeliest ImageNet classes, [[name, probability], …], "
+        "for alt-text suggestions.",
+    )
 
     admin_form_fields = (*Image.admin_form_fields, "caption")
 

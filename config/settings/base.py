@@ -265,6 +265,21 @@ BLOG_IMAGE_MAX_EDGE = 2400
 # Chat: how many messages one member may post in how many seconds.
 CHAT_RATE_LIMIT = (10, 10)
 
+# Cat classifier (gallery/classifier/, run by the task worker through
+# gallery/labelling.py). Models ship in gallery/classifier/models/; newly trained ones
+# go to CAT_MODEL_DIR. CAT_MODEL_VERSION empty means the active version
+# (`manage.py cat_model --activate`). CAT_MODEL_WEIGHTS is the MobileNetV2 base
+# weights file (.h5), needed only to train and by the "keras" runtime.
+CAT_CLASSIFIER_RUNTIME = env_str("CAT_CLASSIFIER_RUNTIME", "litert")
+if CAT_CLASSIFIER_RUNTIME not in ("litert", "keras"):
+    raise ImproperlyConfigured(
+        f"CAT_CLASSIFIER_RUNTIME must be litert or keras, got {CAT_CLASSIFIER_RUNTIME!r}."
+    )
+CAT_MODEL_DIR = Path(env_str("CAT_MODEL_DIR") or BASE_DIR / "var" / "cat-models")
+CAT_MODEL_VERSION = env_str("CAT_MODEL_VERSION")
+CAT_MODEL_WEIGHTS = env_str("CAT_MODEL_WEIGHTS")
+CAT_LABEL_MAX_ATTEMPTS = env_int("CAT_LABEL_MAX_ATTEMPTS", 3)
+
 # Email: console by default; set EMAIL_HOST (and friends) for SMTP.
 
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -28,6 +28,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="whiskers-test-media-"))
+# Trained cat models of a test run never mix with a developer's var/cat-models (and
+# its ACTIVE choice): the shipped model is the active one.
+CAT_MODEL_DIR = MEDIA_ROOT.with_name(MEDIA_ROOT.name + "-cat-models")
 
 # var/ holds the SQLite test database and make run's supervisord pid file.
 (BASE_DIR / "var").mkdir(exist_ok=True)

@@ -2,11 +2,15 @@
 
 database: django-tasks-db's `db_worker` (the default; any number can run).
 rq: django-rq's `rqworker` with django-tasks-rq's job class, for Redis queues.
+Before starting, member photos still waiting for the cat classifier are queued again
+(gallery.labelling.requeue_pending).
 """
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from gallery.labelling import requeue_pending
 
 
 class Command(BaseCommand):
@@ -20,14 +24,20 @@ class Command(BaseCommand):
     def handle(self, *args, burst=False, **options):
         backend = settings.TASKS_BACKEND
         queues = settings.TASKS["default"].get("QUEUES", ["default"])
-        if backend == "database":
-            call_command("db_worker", queue_name=",".join(queues), batch=burst)
-        elif backend == "rq":
-            call_command(
-                "rqworker", *queues, job_class="django_tasks_rq.Job", burst=burst
-            )
-        else:
+        if backend not in ("database", "rq"):
             raise CommandError(
                 f"TASKS_BACKEND={backend} runs tasks inside the web process: "
                 "there is no worker to start."
+            )
+        # Photos still pending (a worker killed mid-job, a model file fixed) are
+        # queued again: django-tasks-db never reruns a job left "running".
+        if requeued := requeue_pending():
+            self.stdout.write(
+                f"Queued {requeued} pending photo(s) for the cat classifier."
+            )
+        if backend == "database":
+            call_command("db_worker", queue_name=",".join(queues), batch=burst)
+        else:
+            call_command(
+                "rqworker", *queues, job_class="django_tasks_rq.Job", burst=burst
             )
