@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -193,16 +194,23 @@ def post_state(post: BlogPage) -> PostState:
     return _state(post, _latest_states([post]).get(post.pk))
 
 
-def my_posts(user) -> list[tuple[BlogPage, PostState]]:
-    """Every post the member wrote, newest change first, each with its state."""
-    posts = list(
+MY_POSTS_PER_PAGE = 20
+
+
+def my_posts(user, page_number=None):
+    """A page of the member's posts, newest change first, each as (post, state)."""
+    posts = (
         BlogPage.objects.filter(owner=user)
         .select_related("latest_revision", "listing_image")
         .prefetch_related("listing_image__renditions")
         .order_by("-latest_revision_created_at", "-pk")
     )
-    states = _latest_states(posts)
-    return [(post, _state(post, states.get(post.pk))) for post in posts]
+    page = Paginator(posts, MY_POSTS_PER_PAGE).get_page(page_number)
+    states = _latest_states(page.object_list)
+    page.object_list = [
+        (post, _state(post, states.get(post.pk))) for post in page.object_list
+    ]
+    return page
 
 
 # Writing
