@@ -18,6 +18,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from comments.services import with_comment_counts
 from core.blocks import BaseStreamBlock
 
 BLOG_IMAGES_COLLECTION = "Blog images"
@@ -38,7 +39,7 @@ class BlogPageQuerySet(PageQuerySet):
     def for_listing(self):
         """Published, public posts, newest first, with what a listing card shows
         fetched up front so the number of queries does not grow with the posts."""
-        return (
+        return with_comment_counts(
             self.live()
             .public()
             .order_by("-date", "-pk")
@@ -94,6 +95,9 @@ class BlogPage(Page):
         settings.AUTH_USER_MODEL, blank=True, related_name="blog_posts"
     )
     tags = ClusterTaggableManager(through=BlogPageTag, blank=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Readers who are members may comment on this post."
+    )
 
     objects = PageManager.from_queryset(BlogPageQuerySet)()
 
@@ -107,6 +111,7 @@ class BlogPage(Page):
         FieldPanel("listing_image"),
         FieldPanel("body"),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("comments_open")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -124,6 +129,10 @@ class BlogPage(Page):
     @property
     def author_list(self):
         return list(self.authors.all())
+
+    def is_public_and_live(self) -> bool:
+        """Readers can see it: published and with no view restriction."""
+        return self.live and not self.get_view_restrictions().exists()
 
     def clean(self):
         super().clean()

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
+from comments import urls as comment_urls
 from config.views import csp_report, healthz, healthz_tasks, page_passwords_off
 from home import views as home_views
 from search import views as search_views
@@ -30,6 +31,8 @@ urlpatterns = [
     path("members/<str:username>/", home_views.member_detail, name="member_detail"),
     # The blog's own pages; its index and posts are Wagtail pages (served below).
     path("blog/", include("blog.urls")),
+    path("comments/", include("comments.urls")),
+    *comment_urls.mute_urlpatterns,
     path("gallery/", include("gallery.urls")),
     path("chat/", include("chat.urls")),
     path("search/", search_views.search, name="search"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
     "django.contrib.humanize",
     # Wagtail
     "wagtail.contrib.forms",
@@ -67,11 +68,14 @@ INSTALLED_APPS = [
     "fontawesome",
     "csp",
     "django_htmx",
+    "django_comments_xtd",
+    "django_comments",
     # Ours (their templates and static files live in templates/ and static/,
     # which come before every app's).
     "core",
     "accounts",
     "home",
+    "comments",
     "blog",
     "gallery",
     "chat",
@@ -262,6 +266,31 @@ IMAGE_DECODE_WAIT_SECONDS = env_int("IMAGE_DECODE_WAIT_SECONDS", 10)
 BLOG_WRITE_RATE_LIMIT = env_str("BLOG_WRITE_RATE_LIMIT", "60/3600")
 BLOG_IMAGE_MAX_EDGE = 2400
 
+# Comments (django-comments-xtd): threads up to three levels deep, members only,
+# likes and flags, follow-up emails. COMMENTS_FLAG_THRESHOLD flags email the
+# moderators; a member may post COMMENTS_RATE_LIMIT ("count/seconds") and edit a
+# comment for COMMENTS_EDIT_SECONDS.
+SITE_ID = 1
+COMMENTS_APP = "django_comments_xtd"
+COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 3000)
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_THREADED_EMAILS = False  # sent by the task worker (comments/tasks.py)
+COMMENTS_XTD_SEND_HTML_EMAIL = True
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    app_model: {
+        "who_can_post": "users",
+        "allow_flagging": True,
+        "allow_feedback": True,
+        "show_feedback": True,
+    }
+    for app_model in ("default", "blog.blogpage", "gallery.galleryimage")
+}
+COMMENTS_RATE_LIMIT = env_str("COMMENTS_RATE_LIMIT", "10/300")
+COMMENTS_DUPLICATE_SECONDS = 600
+COMMENTS_EDIT_SECONDS = 600
+COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3)
+
 # Chat: how many messages one member may post in how many seconds.
 CHAT_RATE_LIMIT = (10, 10)
 
@@ -295,6 +324,7 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Whiskers <noreply@whiskers.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
 # Internationalisation
 

@@ -1,4 +1,5 @@
 from django import forms, template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
 import nh3
@@ -53,3 +54,9 @@ def ugc_links(html) -> str:
             link_rel="nofollow ugc noopener",
         )
     )
+
+
+@register.simple_tag
+def base_url() -> str:
+    """The site's public address (BASE_URL), for links in emails."""
+    return settings.WAGTAILADMIN_BASE_URL
