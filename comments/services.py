@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -429,22 +428,16 @@ def flag(user, comment_id: int) -> XtdComment:
 
 
 def pending_flags():
-    """Comments flagged since a moderator last reviewed them."""
-    reviewed_after = CommentFlag.objects.filter(
-        comment=OuterRef("pk"), flag=REVIEWED_FLAG, flag_date__gte=OuterRef("last_flag")
+    """Comments with a flag that no moderator has reviewed since it was raised."""
+    reviewed_since = CommentFlag.objects.filter(
+        comment=OuterRef("comment"),
+        flag=REVIEWED_FLAG,
+        flag_date__gte=OuterRef("flag_date"),
     )
-    return (
-        XtdComment.norel_objects.filter(
-            flags__flag=CommentFlag.SUGGEST_REMOVAL, is_removed=False
-        )
-        .annotate(
-            last_flag=Max(
-                "flags__flag_date", filter=Q(flags__flag=CommentFlag.SUGGEST_REMOVAL)
-            )
-        )
-        .filter(~Exists(reviewed_after))
-        .distinct()
-    )
+    waiting = CommentFlag.objects.filter(
+        comment=OuterRef("pk"), flag=CommentFlag.SUGGEST_REMOVAL
+    ).filter(~Exists(reviewed_since))
+    return XtdComment.norel_objects.filter(is_removed=False).filter(Exists(waiting))
 
 
 def moderate(moderator, comments, action: str) -> int:

@@ -45,7 +45,9 @@ class CommentFilterSet(WagtailFilterSet):
         label="Removed", widget=forms.NullBooleanSelect
     )
     content_type = django_filters.ModelChoiceFilter(
-        label="On", queryset=_commented_types, empty_label="Posts and photos"
+        label="On",
+        queryset=lambda request: _commented_types(),
+        empty_label="Posts and photos",
     )
     object_pk = django_filters.CharFilter(label="Post or photo id")
     user__username = django_filters.CharFilter(
@@ -88,11 +90,6 @@ class OnColumn(Column):
         )
 
 
-class ExcerptColumn(Column):
-    def get_value(self, instance):
-        return Truncator(instance.comment or "(empty)").chars(80)
-
-
 class StatusColumn(Column):
     def get_value(self, instance):
         parts = []
@@ -118,7 +115,7 @@ class CommentViewSet(SnippetViewSet):
     filterset_class = CommentFilterSet
     search_fields = ["comment", "user__username", "user__display_name"]
     list_display = [
-        ExcerptColumn("comment", label="Comment"),
+        "comment",
         Column("user", label="By"),
         OnColumn("on", label="On"),
         StatusColumn("status", label="Status"),
@@ -191,6 +188,9 @@ class ModerateCommentsAction(SnippetBulkAction):
             {"action_name": self.display_name, "past_tense": self.past_tense}
         )
         return context
+
+    def get_execution_context(self):
+        return {"user": self.request.user}
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):

@@ -439,6 +439,65 @@ POSTS = [
     ),
 ]
 
+
+@dataclass(frozen=True)
+class DemoComment:
+    """A comment on a post ("post:<slug>") or a photo ("photo:<file>"), with replies."""
+
+    on: str
+    author: str
+    text: str
+    replies: tuple["DemoComment", ...] = ()
+    liked_by: tuple[str, ...] = ()
+    flagged_by: tuple[str, ...] = ()
+
+
+COMMENTS = [
+    DemoComment(
+        "post:what-our-cats-taught-us-about-naps",
+        "percy",
+        "The knead-turn-knead ritual is so true. Ours adds a sigh at the end.",
+        liked_by=("wendy", "admin"),
+        replies=(
+            DemoComment(
+                "",
+                "wendy",
+                "The sigh is the best part. It means the nap has officially started.",
+                liked_by=("percy",),
+                replies=(
+                    DemoComment(
+                        "", "percy", "Filed under: things I should also do more often."
+                    ),
+                ),
+            ),
+        ),
+    ),
+    DemoComment(
+        "post:keeping-cats-off-the-bread",
+        "wendy",
+        "Proving in the oven with the light on is genius. Stealing this idea.",
+        liked_by=("percy",),
+    ),
+    DemoComment(
+        "post:keeping-cats-off-the-bread",
+        "admin",
+        "BUY CHEAP CAT FOOD NOW at totally-not-spam.example!!!",
+        flagged_by=("wendy", "percy"),
+    ),
+    DemoComment(
+        "photo:cat-01.jpg",
+        "percy",
+        "That unimpressed look is perfect.",
+        liked_by=("wendy",),
+        replies=(DemoComment("", "wendy", "She practises it in the mirror."),),
+    ),
+    DemoComment(
+        "photo:dog-01.jpg",
+        "wendy",
+        "A beagle who thinks he's a cat: we need more photos.",
+    ),
+]
+
 ROOMS = [
     DemoRoom(
         "general",

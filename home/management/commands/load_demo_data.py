@@ -22,11 +22,14 @@ from django.utils import timezone
 from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
+from django_comments_xtd.models import XtdComment
+
 from accounts.avatars import normalise_avatar
 from accounts.models import EDITORS_GROUP, MEMBERS_GROUP, MODERATORS_GROUP, User
 from blog import services as blog_services
 from blog.models import BLOG_IMAGES_COLLECTION, BlogIndexPage, BlogPage
 from chat.models import Message, Room
+from comments import services as comment_services
 from gallery.models import CatLabel, GalleryImage, LabelSource
 from gallery.services import member_collection
 from home.demo import content
@@ -44,6 +47,7 @@ class Command(BaseCommand):
             images = self.load_photos(users)
             self.load_blog(users, images)
             self.load_rooms(users)
+            self.load_comments(users)
         self.print_credentials(users, passwords)
 
     # Accounts
@@ -258,6 +262,39 @@ class Command(BaseCommand):
             body.append(("quote", {"text": spec.quote, "attribution": ""}))
         body += paragraphs[2:]
         return body
+
+    # Comments
+
+    def load_comments(self, users):
+        if XtdComment.objects.exists():
+            return
+        # Demo comments come all at once: no rate limit, no follow-up emails.
+        with override_settings(COMMENTS_RATE_LIMIT="1000/60"):
+            for spec in content.COMMENTS:
+                kind, _, name = spec.on.partition(":")
+                if kind == "post":
+                    target = BlogPage.objects.get(slug=name)
+                else:
+                    title = next(
+                        photo.title for photo in content.PHOTOS if photo.file == name
+                    )
+                    target = GalleryImage.objects.photos().get(title=title)
+                self.add_comment(users, target, spec, parent=None)
+        self.stdout.write(f"Added {XtdComment.objects.count()} comments")
+
+    def add_comment(self, users, target, spec, parent):
+        comment = comment_services.post_comment(
+            users[spec.author],
+            target,
+            spec.text,
+            parent_id=parent.pk if parent else None,
+        )
+        for username in spec.liked_by:
+            comment_services.toggle_like(users[username], comment.pk)
+        for username in spec.flagged_by:
+            comment_services.flag(users[username], comment.pk)
+        for reply in spec.replies:
+            self.add_comment(users, target, reply, parent=comment)
 
     # Chat
 
