@@ -14,7 +14,6 @@ one member's "Send for review" takes, from the request to the post being in revi
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -22,20 +21,19 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+from benchmarks.common import (
+    measure,
+    percentile,
+    setup_django,
+    stock_wagtail_page,
+    throwaway_database,
+)
 
-import django
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from wagtail.models import Page  # noqa: E402
-
-from home.models import HomePage  # noqa: E402
 from tests.factories.accounts import UserFactory  # noqa: E402
 from tests.factories.blog import BlogIndexPageFactory, BlogPageFactory  # noqa: E402
 from tests.factories.chat import MessageFactory, RoomFactory  # noqa: E402
@@ -81,22 +79,6 @@ def submit_timings(client: Client, count: int) -> list[float]:
     return sorted(times)
 
 
-def measure(client: Client, url: str, repeat: int) -> tuple[int, float, float]:
-    status = client.get(url).status_code  # warm-up: renditions, caches
-    if status != 200:
-        raise SystemExit(f"{url} answered {status}")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    query_count = len(queries)  # read now: the next request clears the query log
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return query_count, statistics.median(times), times[int(len(times) * 0.95) - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=10)
@@ -104,21 +86,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=25)
     options = parser.parse_args()
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with throwaway_database() as engine:
         settings.BLOG_WRITE_RATE_LIMIT = "100000/60"
         members = UserFactory.create_batch(3)
         blog = BlogIndexPageFactory()
         room = RoomFactory(slug="general")
-        HomePage.objects.get().add_child(
-            instance=Page(title="Stock Wagtail page", slug="stock")
-        )
+        stock = stock_wagtail_page()
         client = Client()
         member_client = Client()
         member_client.force_login(members[0])
         pages = {
-            "stock Wagtail": "/stock/",
+            "stock Wagtail": stock,
             "home": "/",
             "blog index": "/blog/",
             "blog tag page": "/blog/?tag=tag3",
@@ -146,7 +124,6 @@ def main() -> None:
                 for name, url in pages.items()
             }
 
-        engine = connection.vendor
         print(f"Whiskers page benchmark on {engine}, {options.repeat} renders per page")
         print(
             f"{'page':<16}{'queries @' + str(options.small):>12}{'queries @' + str(options.large):>13}"
@@ -169,11 +146,9 @@ def main() -> None:
         submissions = submit_timings(member_client, options.repeat)
         print(
             f"send for review (new post, one request): p50 {statistics.median(submissions):.1f} ms, "
-            f"p95 {submissions[int(len(submissions) * 0.95) - 1]:.1f} ms"
+            f"p95 {percentile(submissions, 95):.1f} ms"
         )
-        sys.exit(1 if grew else 0)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    sys.exit(1 if grew else 0)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from django_comments.models import CommentFlag
@@ -105,22 +106,71 @@ class Node:
     flagged: bool = False
     deleted_by_author: bool = False
     children: list["Node"] = field(default_factory=list)
+    depth: int = 1
+    editable: bool = False
+    url: str = ""  # the base of its actions: <url>like/, <url>flag/, …
+    author_url: str = ""
 
     @property
     def removed(self) -> bool:
         return self.comment.is_removed
 
 
-def thread(obj, user) -> list[Node]:
-    """The comments on ``obj`` as a tree, in one query however many there are.
+def flatten(nodes: list[Node], depth: int = 1) -> list[Node]:
+    """The thread in reading order, each node knowing its depth, so a page draws
+    it in one loop rather than a template per comment."""
+    flat = []
+    for node in nodes:
+        node.depth = depth
+        flat.append(node)
+        flat.extend(flatten(node.children, depth + 1))
+    return flat
+
+
+@dataclass
+class ThreadPage:
+    """A page of a thread: whole conversations (a comment and all its replies),
+    COMMENTS_THREADS_PER_PAGE of them, in reading order."""
+
+    nodes: list[Node]
+    page: int
+    has_more: bool
+
+    @property
+    def flat(self) -> list[Node]:
+        return flatten(self.nodes)
+
+    @property
+    def next_page(self) -> int:
+        return self.page + 1
+
+
+def count_shown(obj) -> int:
+    return comments_for(obj).filter(is_public=True, is_removed=False).count()
+
+
+def thread(obj, user, *, first_page: int = 1, last_page: int = 1) -> ThreadPage:
+    """Pages ``first_page`` to ``last_page`` of the comments on ``obj``, as a
+    tree, in two queries however many comments there are.
 
     Removed comments are left out, unless they have replies still shown: then
     they stay as a placeholder so the thread reads in order.
     """
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
+    first_page, last_page = max(1, first_page), max(1, first_page, last_page)
+    start, stop = (first_page - 1) * per_page, last_page * per_page
+    thread_ids = list(
+        comments_for(obj)
+        .filter(is_public=True, level=0)
+        .order_by("thread_id")
+        .values_list("thread_id", flat=True)[start : stop + 1]
+    )
+    has_more = len(thread_ids) > stop - start
+    thread_ids = thread_ids[: stop - start]
     user_id = user.pk if user.is_authenticated else None
     comments = (
         comments_for(obj)
-        .filter(is_public=True)
+        .filter(is_public=True, thread_id__in=thread_ids)
         .select_related("user")
         .annotate(
             likes=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG), distinct=True),
@@ -146,10 +196,19 @@ def thread(obj, user) -> list[Node]:
     )
     nodes: dict[int, Node] = {}
     roots: list[Node] = []
+    # Addresses built once, not reversed for every comment of a long thread.
+    actions_root = reverse("comments:like", args=[0]).removesuffix("0/like/")
+    author_urls: dict[int, str] = {}
     for comment in comments:
         node = Node(
             comment, comment.likes, comment.liked, comment.flagged, comment.by_author
         )
+        node.editable = can_edit(user, comment)
+        node.url = f"{actions_root}{comment.pk}/"
+        if comment.user_id:
+            if comment.user_id not in author_urls:
+                author_urls[comment.user_id] = comment.user.get_absolute_url()
+            node.author_url = author_urls[comment.user_id]
         nodes[comment.pk] = node
         parent = (
             nodes.get(comment.parent_id) if comment.parent_id != comment.pk else None
@@ -164,7 +223,7 @@ def thread(obj, user) -> list[Node]:
                 kept.append(node)
         return kept
 
-    return prune(roots)
+    return ThreadPage(prune(roots), last_page, has_more)
 
 
 def count_subquery(model):

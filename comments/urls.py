@@ -7,6 +7,7 @@ from comments import views
 app_name = "comments"
 urlpatterns = [
     path("on/<str:key>/<int:object_pk>/", views.post, name="post"),
+    path("on/<str:key>/<int:object_pk>/more/", views.more, name="more"),
     path("<int:comment_id>/reply/", views.reply_form, name="reply"),
     path("<int:comment_id>/edit/", views.edit, name="edit"),
     path("<int:comment_id>/delete/", views.delete, name="delete"),

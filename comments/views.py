@@ -95,6 +95,26 @@ def post(request, key, object_pk):
     return _back(request, obj, f"comment-{comment.pk}")
 
 
+def more(request, key, object_pk):
+    """The next page of a thread (htmx), or the page showing every page up to it."""
+    _, obj = services.target(key, object_pk)
+    try:
+        page = max(1, int(request.GET.get("page", "2")))
+    except ValueError:
+        page = 2
+    if not services.can_view(request.user, obj):
+        raise Http404
+    if not request.htmx:
+        return HttpResponseRedirect(
+            f"{services.url_of(obj)}?comments={page}#comment-more-{page}"
+        )
+    context = section_context(request, obj)
+    context["thread"] = services.thread(
+        obj, request.user, first_page=page, last_page=page
+    )
+    return render(request, "django_comments_xtd/thread_page.html", context)
+
+
 def reply_form(request, comment_id):
     """The reply form under a comment (htmx), or the page with it open."""
     comment = _comment(comment_id)

@@ -16,20 +16,31 @@ def _int(value):
 
 
 def section_context(
-    request, obj, *, form=None, error="", reply_to=None, edit_id=None, posted=None
+    request,
+    obj,
+    *,
+    form=None,
+    error="",
+    reply_to=None,
+    edit_id=None,
+    posted=None,
+    pages=None,
 ) -> dict:
-    """Everything the comment section template shows for ``obj``."""
+    """Everything the comment section template shows for ``obj``; ``pages`` (or
+    ?comments=N) shows that many pages of the thread."""
     user = request.user
     visible = services.can_view(user, obj)
     key = obj._meta.label_lower
     closed = services.closed_reason(obj) if visible else ""
-    nodes = services.thread(obj, user) if visible else []
+    pages = pages or _int(request.GET.get("comments")) or 1
+    page = services.thread(obj, user, last_page=min(pages, 50)) if visible else None
     return {
         "target": obj,
         "visible": visible,
         "closed": closed,
-        "nodes": nodes,
-        "count": _count(nodes),
+        "thread": page,
+        "count": services.count_shown(obj) if visible else 0,
+        "more_url": reverse("comments:more", args=[key, obj.pk]),
         "form": form or CommentForm(),
         "error": error,
         "post_url": reverse("comments:post", args=[key, obj.pk]),
@@ -43,21 +54,10 @@ def section_context(
     }
 
 
-def _count(nodes) -> int:
-    return sum(0 if node.removed else 1 for node in nodes) + sum(
-        _count(node.children) for node in nodes
-    )
-
-
 @register.inclusion_tag("django_comments_xtd/section.html", takes_context=True)
 def comment_section(context, obj):
     """The comments of ``obj`` with the form to add one (or why not)."""
     return section_context(context["request"], obj)
-
-
-@register.simple_tag
-def can_edit_comment(user, comment) -> bool:
-    return services.can_edit(user, comment)
 
 
 @register.filter

@@ -290,6 +290,7 @@ COMMENTS_RATE_LIMIT = env_str("COMMENTS_RATE_LIMIT", "10/300")
 COMMENTS_DUPLICATE_SECONDS = 600
 COMMENTS_EDIT_SECONDS = 600
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3)
+COMMENTS_THREADS_PER_PAGE = 20  # conversations (a comment and its replies) per page
 
 # Chat: how many messages one member may post in how many seconds.
 CHAT_RATE_LIMIT = (10, 10)

@@ -1,5 +1,6 @@
 from django import forms, template
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 import nh3
@@ -37,10 +38,23 @@ def is_checkbox(bound_field) -> bool:
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
 
 
-@register.inclusion_tag("includes/avatar.html")
+@register.simple_tag
 def avatar(user, size=40):
-    """A member's avatar, or their initials on a coloured circle."""
-    return {"member": user, "size": size}
+    """A member's avatar, or their initials on a coloured circle. Built in Python
+    rather than an included template: it is drawn once per comment and message."""
+    if user.avatar:
+        return format_html(
+            '<img class="avatar" src="{}" width="{}" height="{}" alt="" loading="lazy">',
+            user.avatar.url,
+            size,
+            size,
+        )
+    return format_html(
+        '<span class="avatar avatar-initials avatar-{} avatar-hue-{}" aria-hidden="true">{}</span>',
+        size,
+        user.avatar_hue_class,
+        user.initials,
+    )
 
 
 @register.filter

@@ -84,7 +84,7 @@ def test_replies_nest_up_to_three_levels(client, member, other_member, post):
     assert not XtdComment.objects.filter(comment="Level four").exists()
     assert XtdComment.objects.count() == 3
 
-    [root] = services.thread(post, member)
+    [root] = services.thread(post, member).nodes
     assert root.children[0].children[0].comment == third
 
 
@@ -294,3 +294,28 @@ def test_counts_on_post_cards(client, member, other_member, post):
     removed = services.post_comment(other_member, post, "Three")
     services.moderate(UserFactory(is_superuser=True), [removed], "remove")
     assert "2 comments" in client.get("/blog/").content.decode()
+
+
+def test_long_threads_come_in_pages(client, member, other_member, post, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    settings.COMMENTS_RATE_LIMIT = "100/60"
+    for number in range(5):
+        root = services.post_comment(member, post, f"Conversation {number}")
+        services.post_comment(other_member, post, f"Reply {number}", parent_id=root.pk)
+    first = client.get(post.url).content.decode()
+    assert "Conversation 1" in first and "Reply 1" in first
+    assert "Conversation 2" not in first
+    assert 'href="?comments=2#comment-more-2"' in first
+    assert "10</span>" in first  # the count is of every comment
+    more = client.get(
+        f"/comments/on/blog.blogpage/{post.pk}/more/",
+        {"page": 2},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Conversation 2" in more and "Conversation 3" in more
+    assert "Conversation 1" not in more and "Conversation 4" not in more
+    assert "?page=3" in more
+    # Without JavaScript, the link shows every page so far.
+    both = client.get(post.url, {"comments": 2}).content.decode()
+    assert "Conversation 0" in both and "Conversation 3" in both
+    assert "Conversation 4" not in both

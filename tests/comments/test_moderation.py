@@ -108,3 +108,12 @@ def test_members_never_reach_the_list_or_the_actions(client, member, comments):
 def test_editors_without_moderation_rights_cannot_moderate(client, editor, comments):
     client.force_login(editor)
     assert client.get(LIST).status_code in (302, 403)
+
+
+def test_comments_cannot_be_added_in_the_admin(admin_client):
+    assert admin_client.get("/admin/comments/add/").status_code in (302, 403)
+    assert admin_client.post("/admin/comments/add/", {"comment": "x"}).status_code in (
+        302,
+        403,
+    )
+    assert not XtdComment.objects.exists()
