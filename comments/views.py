@@ -128,28 +128,43 @@ def reply_form(request, comment_id):
     )
 
 
+def _act(request, comment, action, done: str = ""):
+    """Run a member's action on a comment, then show the section again (htmx) or
+    go back to the comment; a refusal is shown the same way."""
+    obj = comment.content_object
+    try:
+        action()
+    except services.CommentError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.reason) from None
+        return _refused(request, obj, error)
+    if request.htmx:
+        return _section(request, obj)
+    if done:
+        messages.success(request, done)
+    return _back(request, obj, f"comment-{comment.pk}")
+
+
+def _form_text(form) -> str:
+    if not form.is_valid():
+        raise services.CommentError(
+            " ".join(e for errors in form.errors.values() for e in errors)
+        )
+    return form.cleaned_data["comment"]
+
+
 def edit(request, comment_id):
     comment = _comment(comment_id)
-    obj = comment.content_object
     if request.method == "POST":
         form = EditCommentForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise services.CommentError(
-                    " ".join(e for errors in form.errors.values() for e in errors)
-                )
-            services.edit_comment(
-                request.user, comment.pk, form.cleaned_data["comment"]
-            )
-        except services.CommentError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.reason) from None
-            return _refused(request, obj, error)
-        if request.htmx:
-            return _section(request, obj)
-        messages.success(request, "Your comment is updated.")
-        return _back(request, obj, f"comment-{comment.pk}")
+        return _act(
+            request,
+            comment,
+            lambda: services.edit_comment(request.user, comment.pk, _form_text(form)),
+            "Your comment is updated.",
+        )
     services.own_comment(request.user, comment.pk)
+    obj = comment.content_object
     if request.htmx:
         return _section(request, obj, edit_id=comment.pk)
     return HttpResponseRedirect(
@@ -160,32 +175,21 @@ def edit(request, comment_id):
 @require_POST
 def delete(request, comment_id):
     comment = _comment(comment_id)
-    obj = comment.content_object
-    services.delete_comment(request.user, comment.pk)
-    if request.htmx:
-        return _section(request, obj)
-    messages.success(request, "Your comment is deleted.")
-    return _back(request, obj)
+    return _act(
+        request,
+        comment,
+        lambda: services.delete_comment(request.user, comment.pk),
+        "Your comment is deleted.",
+    )
 
 
 def _feedback(request, comment_id, action, done: str):
     comment = _comment(comment_id)
-    obj = comment.content_object
     if not request.user.is_authenticated:
         return HttpResponseRedirect(
-            f"/accounts/login/?next={services.url_of(obj)}%23comment-{comment.pk}"
+            f"/accounts/login/?next={services.url_of(comment.content_object)}%23comment-{comment.pk}"
         )
-    try:
-        action(request.user, comment.pk)
-    except services.CommentError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.reason) from None
-        return _refused(request, obj, error)
-    if request.htmx:
-        return _section(request, obj)
-    if done:
-        messages.success(request, done)
-    return _back(request, obj, f"comment-{comment.pk}")
+    return _act(request, comment, lambda: action(request.user, comment.pk), done)
 
 
 @require_POST
