@@ -126,7 +126,7 @@ def main() -> None:
 
         print(f"Whiskers page benchmark on {engine}, {options.repeat} renders per page")
         print(
-            f"{'page':<16}{'queries @' + str(options.small):>12}{'queries @' + str(options.large):>13}"
+            f"{'page':<16}{'queries @' + str(options.small):>13}{'queries @' + str(options.large):>14}"
             f"{'p50 ms @' + str(options.small):>13}{'p50 ms @' + str(options.large):>14}{'p95 ms @' + str(options.large):>14}"
         )
         grew = []
@@ -136,7 +136,7 @@ def main() -> None:
             if large_q != small_q:
                 grew.append(name)
             print(
-                f"{name:<16}{small_q:>12}{large_q:>13}{small_p50:>13.1f}{large_p50:>14.1f}{large_p95:>14.1f}"
+                f"{name:<16}{small_q:>13}{large_q:>14}{small_p50:>13.1f}{large_p50:>14.1f}{large_p95:>14.1f}"
             )
         print(
             "query counts constant as content grows"
