@@ -8,6 +8,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import tokens as token_views
 from accounts import views as account_views
 from config.views import healthz
 from home import views as home_views
@@ -24,11 +27,28 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
+    path("accounts/profile/token/", token_views.create_token, name="api_token_create"),
+    path(
+        "accounts/profile/token/revoke/",
+        token_views.revoke_token,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", home_views.member_detail, name="member_detail"),
     path("gallery/", include("gallery.urls")),
     path("chat/", include("chat.urls")),
     path("search/", search_views.search, name="search"),
+    # REST API: chat (chat/api/), its OpenAPI schema and docs (Swagger UI from
+    # drf-spectacular-sidecar's static files; the split view has no inline script).
+    path("api/chat/", include("chat.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
     path("credits/", home_views.credits, name="credits"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]
