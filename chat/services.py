@@ -252,14 +252,17 @@ def _replay(room: Room, user, body: str, key: str) -> Message | None:
     return message
 
 
-def _save(room: Room, author, body: str, key: str = "") -> Message:
+def _save(
+    room: Room, author, body: str, key: str = "", *, archived_too: bool = False
+) -> Message:
     """Number and save a message in one transaction: the UPDATE locks the room's
     row (PostgreSQL) or the database (SQLite) until commit, so concurrent posts
     take turns and every seq is used exactly once."""
     with transaction.atomic():
-        if not Room.objects.filter(pk=room.pk, is_archived=False).update(
-            last_seq=F("last_seq") + 1
-        ):
+        rooms = Room.objects.filter(pk=room.pk)
+        if not archived_too:
+            rooms = rooms.filter(is_archived=False)
+        if not rooms.update(last_seq=F("last_seq") + 1):
             raise ChatError(
                 "This room is archived: it takes no new messages.", "archived"
             )
@@ -273,7 +276,7 @@ def _save(room: Room, author, body: str, key: str = "") -> Message:
 
 def import_message(room: Room, author, body: str) -> Message:
     """Save a message without the member checks or a broadcast (demo data)."""
-    return _save(room, author, body)
+    return _save(room, author, body, archived_too=True)
 
 
 # The wire format: one serializer, one renderer
