@@ -284,7 +284,7 @@ def import_message(room: Room, author, body: str) -> Message:
 
 def render_message(message: Message) -> str:
     """The message's HTML, from the same template as the page's history."""
-    return render_to_string("chat/_message.html", {"message": message})
+    return render_to_string("chat/_message.html", {"message": message}).strip()
 
 
 def serialize_message(message: Message) -> dict:
