@@ -91,7 +91,8 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.author} in {self.room}: {self.body[:40]}"
+        text = "(deleted)" if self.is_deleted else self.body[:60]
+        return f"#{self.seq} {self.author} in {self.room}: {text}"
 
     @property
     def is_deleted(self) -> bool:

@@ -1,13 +1,16 @@
-"""Wagtail's Moderators group moderates chat in the admin: rooms, messages,
-mutes and reports (the "Moderation" menu). Members never get admin access."""
+"""Wagtail's Moderators group moderates chat in the admin's "Moderation" menu:
+rooms (add, edit, archive; never delete, so history stays), messages (view,
+delete: a soft delete that keeps the seq), mutes (all) and reports (view,
+resolve). Members never get admin access."""
 
 from django.db import migrations
 
-MODELS = {
-    "room": "room",
-    "message": "message",
-    "roommute": "mute",
-    "messagereport": "report",
+# model: (verbose name, actions the Moderators group gets)
+GRANTS = {
+    "room": ("room", ("add", "change", "view")),
+    "message": ("message", ("delete", "view")),
+    "roommute": ("mute", ("add", "change", "delete", "view")),
+    "messagereport": ("report", ("change", "view")),
 }
 ACTIONS = ("add", "change", "delete", "view")
 
@@ -17,17 +20,18 @@ def grant(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Group = apps.get_model("auth", "Group")
     permissions = []
-    for model, verbose_name in MODELS.items():
+    for model, (verbose_name, granted) in GRANTS.items():
         content_type, _ = ContentType.objects.get_or_create(
             app_label="chat", model=model
         )
-        for action in ACTIONS:
+        for action in ACTIONS:  # all four exist, as post_migrate would make them
             permission, _ = Permission.objects.get_or_create(
                 content_type=content_type,
                 codename=f"{action}_{model}",
                 defaults={"name": f"Can {action} {verbose_name}"},
             )
-            permissions.append(permission)
+            if action in granted:
+                permissions.append(permission)
     for group in Group.objects.filter(name="Moderators"):
         group.permissions.add(*permissions)
 
