@@ -71,7 +71,9 @@ def whole_number(request, name: str, *, default: int | None = None) -> int | Non
 
 class RoomListView(ChatAPIView):
     @extend_schema(
-        summary="Rooms you may read", responses={200: RoomSerializer(many=True)}
+        operation_id="chat_rooms_list",
+        summary="Rooms you may read",
+        responses={200: RoomSerializer(many=True)},
     )
     def get(self, request):
         rooms = services.listed_rooms(request.user)
@@ -79,13 +81,18 @@ class RoomListView(ChatAPIView):
 
 
 class RoomDetailView(ChatAPIView):
-    @extend_schema(summary="One room", responses={200: RoomSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="chat_room",
+        summary="One room",
+        responses={200: RoomSerializer, **ERRORS},
+    )
     def get(self, request, slug):
         return Response(room_data(request, self.get_room(slug)))
 
 
 class MessageListView(ChatAPIView):
     @extend_schema(
+        operation_id="chat_messages_list",
         summary="Messages, oldest first",
         description=(
             "Without a cursor: the newest `limit` messages. `?after=<seq>`: the "
@@ -143,6 +150,7 @@ class MessageListView(ChatAPIView):
         )
 
     @extend_schema(
+        operation_id="chat_messages_create",
         summary="Post a message",
         description=(
             "Send an `Idempotency-Key` header (any printable ASCII, up to 100 "
@@ -181,13 +189,19 @@ class MessageListView(ChatAPIView):
 
 
 class MessageDetailView(ChatAPIView):
-    @extend_schema(summary="One message", responses={200: MessageSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="chat_message",
+        summary="One message",
+        responses={200: MessageSerializer, **ERRORS},
+    )
     def get(self, request, slug, seq):
         message = self.get_message(self.get_room(slug), seq)
         return Response(services.serialize_message(message))
 
     @extend_schema(
-        summary="Delete a message (moderators)", responses={204: None, **ERRORS}
+        operation_id="chat_message_delete",
+        summary="Delete a message (moderators)",
+        responses={204: None, **ERRORS},
     )
     def delete(self, request, slug, seq):
         message = self.get_message(self.get_room(slug), seq)
@@ -201,6 +215,7 @@ class ReportView(ChatAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
+        operation_id="chat_message_report",
         summary="Report a message to the moderators",
         request=ReportSerializer,
         responses={201: None, 409: ErrorSerializer, **ERRORS},
@@ -216,6 +231,7 @@ class ReportView(ChatAPIView):
 
 class PresenceView(ChatAPIView):
     @extend_schema(
+        operation_id="chat_presence",
         summary="Members online in the room",
         responses={200: PresenceSerializer, **ERRORS},
     )
@@ -227,7 +243,9 @@ class MetricsView(ChatAPIView):
     permission_classes = [permissions.IsAdminUser]
 
     @extend_schema(
-        summary="Chat counters (staff)", responses={200: OpenApiTypes.OBJECT}
+        operation_id="chat_metrics",
+        summary="Chat counters (staff)",
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         return Response(services.metrics())
