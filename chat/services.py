@@ -177,22 +177,28 @@ def rate_limit() -> RateLimit:
 
 
 def _check_rate(user) -> None:
-    """At most N messages in any S seconds (CHAT_RATE_LIMIT = (N, S)).
+    """At most N messages in any S seconds (CHAT_RATE_LIMIT = (N, S)): an exact
+    sliding window, shared by every process through the cache.
 
-    Each message takes one of N slots in the cache, with an expiry of S seconds
-    (cache.add is atomic in Redis and in the local-memory cache), so the slots
-    taken are exactly the messages of the last S seconds, across every process.
+    Each allowed message takes one of N slots in turn (a counter picks the next,
+    round robin) with an expiry of S seconds. The slot a new message would take
+    was last taken N messages ago; if it has not expired, those N messages all
+    fall within the last S seconds, so this one is refused. Two cache calls per
+    message (incr, add), both atomic in Redis and in the local-memory cache.
     A fixed window would let 2N through around a window boundary."""
     limit = rate_limit()
+    counter = f"chat:rate:{user.pk}:next"
+    cache.add(counter, 0, timeout=24 * 60 * 60)
+    try:
+        turn = cache.incr(counter)
+    except ValueError:  # expired between add and incr: start the round again
+        cache.set(counter, turn := 1, timeout=24 * 60 * 60)
+    slot = f"chat:rate:{user.pk}:{turn % limit.messages}"
     now = time.time()
-    keys = [f"chat:rate:{user.pk}:{slot}" for slot in range(limit.messages)]
-    taken = cache.get_many(keys)
-    for key in keys:
-        if key not in taken and cache.add(
-            key, now + limit.seconds, timeout=limit.seconds
-        ):
-            return
-    frees_at = min(cache.get_many(keys).values(), default=now)
+    if cache.add(slot, now + limit.seconds, timeout=limit.seconds):
+        return
+    cache.decr(counter)  # this turn was not used: the next try takes the same slot
+    frees_at = cache.get(slot) or now
     raise ChatError(
         f"Slow down: at most {limit.messages} messages every {limit.seconds} seconds.",
         "rate_limited",
