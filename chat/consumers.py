@@ -18,10 +18,12 @@ import time
 from django.conf import settings
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from chat import services
+from chat.fanout import fanout
 from chat.models import Room
 
 MAX_FRAME_BYTES = 8 * 1024
@@ -29,7 +31,6 @@ CLOSE_UNKNOWN_ROOM = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_FLOODING = 4429
 TYPING_EVERY = 2.0  # seconds between typing notices one connection relays
-GAP_GRACE = 5.0  # seconds a missing seq may arrive late (out of order) before it counts as dropped
 
 CLOSE_CODES = {"not_found": CLOSE_UNKNOWN_ROOM, "login_required": CLOSE_FORBIDDEN}
 
@@ -63,6 +64,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     heartbeat: asyncio.Task | None = None
 
+    async def dispatch(self, message):
+        """Channels' own dispatch, without its close_old_connections before every
+        handler: that runs in the one sync thread, where it queues behind the
+        database work of every other connection. Every database call here goes
+        through database_sync_to_async, which closes old connections itself,
+        before and after."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         user = self.scope["user"]
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -77,11 +89,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.budget = FrameBudget(*settings.CHAT_FRAME_LIMIT)
         self.typing_at = 0.0
-        self.missing: dict[int, float] = {}
         self.group = services.room_group_name(self.room)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.backlog: list[dict] | None = []  # events that come before our hello
+        await fanout().join(self.group, self, count_dropped)
         await self.accept()
-        # Read after joining the group: anything newer is delivered to us.
+        # Read after joining the room's feed: anything newer is delivered to us.
         self.last_seq = await database_sync_to_async(self._room_last_seq)()
         online, changed = await cache_call(services.presence_join)(
             self.room, user, self.channel_name
@@ -95,6 +107,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "can_post": services.can_post(self.room, user),
             }
         )
+        backlog, self.backlog = self.backlog, None
+        for event in backlog:
+            await self.deliver(event)
         if changed:
             await cache_call(services.broadcast_presence)(self.room, online)
         self.heartbeat = asyncio.create_task(self.renew_presence())
@@ -105,7 +120,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def renew_presence(self):
         while True:
             await asyncio.sleep(services.PRESENCE_HEARTBEAT)
-            self.count_dropped(time.monotonic() - GAP_GRACE)
+            fanout().dropped_check()
             online, changed = await cache_call(services.presence_join)(
                 self.room, self.scope["user"], self.channel_name
             )
@@ -117,8 +132,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         if self.heartbeat is not None:
             self.heartbeat.cancel()
-        self.count_dropped(float("inf"))
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await fanout().leave(self.group, self)
         online, changed = await cache_call(services.presence_leave)(
             self.room, self.channel_name
         )
@@ -213,50 +227,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
             frame["retry_after"] = error.retry_after
         await self.send_frame(frame)
 
-    async def chat_message(self, event):
-        """One message for the room, serialized once by services.post_message."""
-        self.note_seq(event["seq"])
-        await self.send(text_data=event["text"])
-
-    async def chat_deleted(self, event):
-        await self.send(text_data=event["text"])
-
-    async def chat_presence(self, event):
-        await self.send(text_data=event["text"])
-
-    async def chat_typing(self, event):
-        if event["sender"] != self.channel_name:
-            await self.send(text_data=event["text"])
-
-    def note_seq(self, seq: int) -> None:
-        """Notice live deliveries the channel layer dropped (a full channel drops
-        without a sign): a seq that never arrives is logged and counted. The
-        client fills such gaps from the API by itself."""
-        now = time.monotonic()
-        if seq > self.last_seq + 1:
-            for missing in range(self.last_seq + 1, min(seq, self.last_seq + 1001)):
-                self.missing[missing] = now
-        self.missing.pop(seq, None)
-        self.last_seq = max(self.last_seq, seq)
-        if self.missing:
-            self.count_dropped(now - GAP_GRACE)
-
-    def count_dropped(self, noticed_before: float) -> None:
-        """Seqs missing since before ``noticed_before`` (or all, with inf) were
-        dropped rather than late."""
-        dropped = [seq for seq, at in self.missing.items() if at <= noticed_before]
-        if not dropped:
+    async def deliver(self, event: dict) -> None:
+        """A room event from this process's feed (chat.fanout), serialized once
+        for everyone by chat.services: messages, deletions, presence, typing."""
+        if event.get("sender") == self.channel_name:
+            return  # our own typing notice
+        if self.backlog is not None:
+            self.backlog.append(event)  # the hello goes first
             return
-        for seq in dropped:
-            del self.missing[seq]
-        logger.warning(
-            "Dropped %d live deliveries to %s in room %s (seq %d-%d); the client fills them from the API",
-            len(dropped),
-            self.channel_name,
-            self.room.slug,
-            min(dropped),
-            max(dropped),
-        )
-        asyncio.get_running_loop().run_in_executor(
-            None, services.count, "dropped_deliveries", len(dropped)
-        )
+        await self.send(text_data=event["text"])
+
+
+def count_dropped(deliveries: int) -> None:
+    asyncio.get_running_loop().run_in_executor(
+        None, services.count, "dropped_deliveries", deliveries
+    )

@@ -24,6 +24,11 @@ class RoomQuerySet(models.QuerySet):
 class Room(models.Model):
     """A chat room with a persisted, numbered history."""
 
+    # Nothing links to chat rows from pages: keep them out of Wagtail's reference
+    # index, which would otherwise queue a task on every save (the admin viewsets
+    # register them).
+    wagtail_reference_index_ignore = True
+
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=250, blank=True)
@@ -56,6 +61,9 @@ class Message(models.Model):
     """One message in a room, numbered by ``seq`` (1, 2, 3… per room, no gaps),
     saved before it is broadcast. Moderators delete by setting ``deleted_at``:
     the row and its seq stay, so clients never see a hole in the sequence."""
+
+    # Not in Wagtail's reference index: indexing queued a task on every message.
+    wagtail_reference_index_ignore = True
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveBigIntegerField(editable=False)
@@ -107,6 +115,11 @@ class RoomMuteQuerySet(models.QuerySet):
 class RoomMute(models.Model):
     """A member who may read a room but not post in it until ``until``."""
 
+    # Nothing links to chat rows from pages: keep them out of Wagtail's reference
+    # index, which would otherwise queue a task on every save (the admin viewsets
+    # register them).
+    wagtail_reference_index_ignore = True
+
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mutes")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_mutes"
@@ -135,6 +148,11 @@ class RoomMute(models.Model):
 
 class MessageReport(models.Model):
     """A member's report of a message, for moderators to resolve."""
+
+    # Nothing links to chat rows from pages: keep them out of Wagtail's reference
+    # index, which would otherwise queue a task on every save (the admin viewsets
+    # register them).
+    wagtail_reference_index_ignore = True
 
     class Resolution(models.TextChoices):
         OPEN = "", "Open"

@@ -6,9 +6,11 @@ numbered, saved and broadcast, the rate limit, mutes, moderation, presence and
 the one wire format of a message (``serialize_message``).
 """
 
+import asyncio
 import json
 import logging
 import math
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,12 +19,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 from chat.models import (
@@ -265,19 +266,30 @@ def _save(
     row (PostgreSQL) or the database (SQLite) until commit, so concurrent posts
     take turns and every seq is used exactly once."""
     with transaction.atomic():
-        rooms = Room.objects.filter(pk=room.pk)
-        if not archived_too:
-            rooms = rooms.filter(is_archived=False)
-        if not rooms.update(last_seq=F("last_seq") + 1):
+        seq = _next_seq(room, archived_too)
+        if seq is None:
             raise ChatError(
                 "This room is archived: it takes no new messages.", "archived"
             )
-        seq = Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
         message = Message.objects.create(
             room=room, author=author, body=body, seq=seq, idempotency_key=key
         )
     room.last_seq = seq
     return message
+
+
+def _next_seq(room: Room, archived_too: bool) -> int | None:
+    """Raise the room's last_seq by one and return it, in one statement (UPDATE …
+    RETURNING, PostgreSQL and SQLite 3.35+); None if the room is archived."""
+    table = connection.ops.quote_name(Room._meta.db_table)
+    archived = "" if archived_too else " AND NOT is_archived"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s{archived} RETURNING last_seq",  # noqa: S608 - no user input in the SQL
+            [room.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def import_message(room: Room, author, body: str) -> Message:
@@ -450,17 +462,50 @@ def broadcast(room: Room, event_type: str, frame: dict, **extra) -> None:
 
 def _group_send(room: Room, event: dict) -> None:
     """The message is already stored, so a channel layer that is down costs only
-    the live update: clients fill the gap by seq from the API."""
+    the live update: clients fill the gap by seq from the API.
+
+    Called from one of the ASGI server's sync threads (the consumer's and the
+    API's database work), the send is handed to the server's event loop without
+    waiting for it: that thread is the one every database call of the process
+    queues for, and it would otherwise idle until 50 deliveries were queued."""
+    group = room_group_name(room)
     try:
-        async_to_sync(get_channel_layer().group_send)(room_group_name(room), event)
+        layer = get_channel_layer()
+        loop = _server_event_loop()
+        if loop is None:
+            async_to_sync(layer.group_send)(group, event)
+            return
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
     except Exception:
-        count("broadcast_failures")
-        logger.exception(
-            "Could not broadcast %s (seq %s) to room %s",
-            event["type"],
-            event.get("seq", "-"),
-            room.slug,
-        )
+        _broadcast_failed(room, event)
+        return
+
+    def check(done):
+        if not done.cancelled() and done.exception() is not None:
+            _broadcast_failed(room, event, done.exception())
+
+    future.add_done_callback(check)
+
+
+def _server_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the ASGI server when called from its sync_to_async
+    thread, found the way asgiref's own AsyncToSync finds it."""
+    threadlocal = SyncToAsync.threadlocal
+    if getattr(threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _broadcast_failed(room: Room, event: dict, error: BaseException | None = None):
+    count("broadcast_failures")
+    logger.error(
+        "Could not broadcast %s (seq %s) to room %s",
+        event["type"],
+        event.get("seq", "-"),
+        room.slug,
+        exc_info=error or True,
+    )
 
 
 # Presence: who is in a room, in the cache (Redis across processes) with expiry

@@ -479,5 +479,5 @@ async def test_a_dropped_delivery_is_logged_and_counted(connect, room, caplog):
     await listener.disconnect()
     await asyncio.sleep(0.2)  # the counter is written off the event loop
 
-    assert "Dropped 2 live deliveries" in caplog.text
+    assert "Dropped 2 live messages (2 deliveries)" in caplog.text
     assert services.metrics()["dropped_deliveries"] == 2
