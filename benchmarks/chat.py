@@ -493,15 +493,14 @@ def main() -> int:
             prefix = f"chatbench-{uuid.uuid4().hex[:8]}"
             count = 2 if kind == "redis" else 1
             with servers(kind, count, prefix) as ports:
-                for phase, messages, rate in [
+                phases = [
                     ("paced", paced_messages, options.rate),
                     ("burst", options.burst, 0),
-                ]:
-                    room = (
-                        Fixtures.room(f"bench-{kind}-{phase}")
-                        if kind != "bare"
-                        else "bare"
-                    )
+                ]
+                for phase, messages, rate in phases[:1] if options.no_burst else phases:
+                    room = f"bench-{kind}-{phase}"
+                    if kind != "bare":
+                        Fixtures.room(room)
                     result = asyncio.run(
                         run_phase(
                             kind,

@@ -194,7 +194,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         try:
-            await database_sync_to_async(services.post_message)(
+            # Not thread-sensitive: posts from several connections run side by
+            # side (each thread with its own database connection; the room's row
+            # lock orders their seqs) instead of queueing behind one thread.
+            await database_sync_to_async(services.post_message, thread_sensitive=False)(
                 self.room, self.scope["user"], body
             )
         except services.ChatError as error:

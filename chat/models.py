@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -144,6 +145,19 @@ class RoomMute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} muted in {self.room} until {self.until:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key(self.room_id, self.user_id))
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self.cache_key(self.room_id, self.user_id))
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def cache_key(room_id: int, user_id: int) -> str:
+        """chat.services caches each member's mute per room under this key."""
+        return f"chat:mute:{room_id}:{user_id}"
 
 
 class MessageReport(models.Model):

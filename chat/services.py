@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +40,7 @@ PAGE_LIMIT_MAX = 100  # most messages one API request returns
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
 PRESENCE_TTL = 60  # seconds a connection counts as online without a heartbeat
 PRESENCE_HEARTBEAT = 20  # how often a live connection renews its presence
+MUTE_CACHE_SECONDS = 60
 METRICS = ("messages_posted", "broadcast_failures", "dropped_deliveries")
 
 logger = logging.getLogger(__name__)
@@ -104,19 +105,34 @@ def _check_poster(room: Room, user) -> None:
         raise ChatError("This account cannot post.", "forbidden")
     if room.is_archived:
         raise ChatError("This room is archived: it takes no new messages.", "archived")
-    until = (
-        RoomMute.objects.active()
-        .filter(room=room, user=user)
-        .order_by("-until")
-        .values_list("until", flat=True)
-        .first()
-    )
+    until = _muted_until(room, user)
     if until is not None:
         local = timezone.localtime(until)
         raise ChatError(
             f"A moderator muted you in this room until {local:%d %b %Y, %H:%M}.",
             "muted",
         )
+
+
+def _muted_until(room: Room, user) -> datetime | None:
+    """When the member's mute in the room ends, or None. Cached (a query per
+    message otherwise); RoomMute.save and delete clear the entry, and it lives
+    at most MUTE_CACHE_SECONDS in any case."""
+    key = RoomMute.cache_key(room.pk, user.pk)
+    cached = cache.get(key)
+    if cached is None:
+        until = (
+            RoomMute.objects.active()
+            .filter(room=room, user=user)
+            .order_by("-until")
+            .values_list("until", flat=True)
+            .first()
+        )
+        cached = until.timestamp() if until else 0.0
+        cache.set(key, cached, timeout=MUTE_CACHE_SECONDS)
+    if cached <= time.time():
+        return None
+    return datetime.fromtimestamp(cached, tz=UTC)
 
 
 # Text

@@ -9,7 +9,7 @@ from django.utils import timezone
 import pytest
 
 from chat import services
-from chat.models import Message, MessageReport, Room, RoomMute
+from chat.models import Message, MessageReport, Room
 from tests.factories.accounts import UserFactory
 from tests.factories.chat import MessageFactory, RoomFactory
 
@@ -330,7 +330,8 @@ def test_a_mute_ends_when_it_says(member, moderator):
     assert refused.value.code == "muted"
     services.post_message(RoomFactory(), member, "Other rooms are fine")
 
-    RoomMute.objects.filter(pk=mute.pk).update(until=timezone.now())
+    mute.until = timezone.now()  # a moderator ends it early (the cache follows)
+    mute.save()
     assert services.post_message(room, member, "Back").seq == 1
     assert MessageReport.objects.count() == 0
 
