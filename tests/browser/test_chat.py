@@ -175,7 +175,15 @@ class ChatTests(BrowserTestCase):
         # The socket is allowed again: the page reconnects and goes live.
         percy.evaluate("window.chatSocketsBlocked = false")
         expect(percy.locator("#chat-status")).to_have_text("Live", timeout=40_000)
+        # A live delivery lost on the way (saved, never broadcast): the next
+        # message shows the gap, and both pages fetch the missing seq.
+        room = Room.objects.get(slug="general")
+        services.import_message(room, room.messages.last().author, "Never sent live")
         self.send(wendy, "After the reconnect")
+        for page in (wendy, percy):
+            expect(
+                page.locator(".chat-message", has_text="Never sent live")
+            ).to_have_count(1)
         expect(
             percy.locator(".chat-message", has_text="After the reconnect")
         ).to_have_count(1)
@@ -184,7 +192,7 @@ class ChatTests(BrowserTestCase):
         assert bot.returncode == 0, output
         room = Room.objects.get(slug="general")
         expected = list(room.messages.order_by("seq").values_list("seq", flat=True))
-        assert len(expected) == room.last_seq == len(content.ROOMS[0].messages) + 4 + 8
+        assert len(expected) == room.last_seq == len(content.ROOMS[0].messages) + 5 + 8
         for page in (wendy, percy):
             expect(page.locator(".chat-message", has_text="Beep 8:")).to_have_count(1)
             # Every message exactly once, in order: no gap, no repeat.
