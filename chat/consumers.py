@@ -1,9 +1,11 @@
 """The room's live connection: thin, every rule lives in chat/services.py.
 
 Frames a client sends (JSON text): {"body": "..."} or {"type": "message", "body":
-"..."} to post, {"type": "typing"} while typing. Frames it gets: "hello" (the
-room's last seq and who is online), "message" (one serialized message, with its
-seq and server-rendered html), "deleted", "presence", "typing" and "error".
+"..."} to post, {"type": "typing"} while typing, {"type": "pong"} to answer a
+ping. Frames it gets: "hello" (the room's last seq and who is online), "message"
+(one serialized message, with its seq and server-rendered html), "deleted",
+"presence", "typing", "ping" (answer within 20 s or be closed with 4408) and
+"error".
 
 Refused connections are accepted and then closed with a code the page can read
 (4404 unknown room, 4403 members-only room for a visitor), after an error frame
@@ -30,6 +32,7 @@ MAX_FRAME_BYTES = 8 * 1024
 CLOSE_UNKNOWN_ROOM = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_FLOODING = 4429
+CLOSE_NOT_READING = 4408  # no pong to our ping within a heartbeat
 TYPING_EVERY = 2.0  # seconds between typing notices one connection relays
 
 CLOSE_CODES = {"not_found": CLOSE_UNKNOWN_ROOM, "login_required": CLOSE_FORBIDDEN}
@@ -89,6 +92,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.budget = FrameBudget(*settings.CHAT_FRAME_LIMIT)
         self.typing_at = 0.0
+        self.awaiting_pong = False
         self.group = services.room_group_name(self.room)
         self.backlog: list[dict] | None = []  # events that come before our hello
         await fanout().join(self.group, self, count_dropped)
@@ -118,9 +122,20 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return Room.objects.values_list("last_seq", flat=True).get(pk=self.room.pk)
 
     async def renew_presence(self):
+        """Every PRESENCE_HEARTBEAT seconds: renew presence, and ask the client
+        for a pong. A client that stops reading can't answer (our ping waits
+        behind what it hasn't read), so it is closed before the server buffers
+        the room's traffic for it without end. (Daphne's own pings stop while
+        the client keeps sending, so they don't catch one that sends but never
+        reads.)"""
         while True:
             await asyncio.sleep(services.PRESENCE_HEARTBEAT)
             fanout().dropped_check()
+            if self.awaiting_pong:
+                await self.close(code=CLOSE_NOT_READING)
+                return
+            self.awaiting_pong = True
+            await self.send_frame({"type": "ping"})
             online, changed = await cache_call(services.presence_join)(
                 self.room, self.scope["user"], self.channel_name
             )
@@ -156,10 +171,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.post(content.get("body"))
         elif kind == "typing":
             await self.typing()
+        elif kind == "pong":
+            self.awaiting_pong = False
         else:
             await self.send_error(
                 services.ChatError(
-                    'Unknown frame type: send "message" or "typing".', "bad_frame"
+                    'Unknown frame type: send "message", "typing" or "pong".',
+                    "bad_frame",
                 )
             )
 

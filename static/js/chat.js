@@ -207,6 +207,7 @@
     } else if (frame.type === "deleted") removeSeq(frame.seq);
     else if (frame.type === "presence") renderOnline(frame.online);
     else if (frame.type === "typing") showTyping(frame.name);
+    else if (frame.type === "ping") socket.send(JSON.stringify({ type: "pong" }));
     else if (frame.type === "error") showError(frame.error);
   }
 

@@ -24,6 +24,7 @@ from chat import routing, services
 from chat.consumers import (
     CLOSE_FLOODING,
     CLOSE_FORBIDDEN,
+    CLOSE_NOT_READING,
     CLOSE_UNKNOWN_ROOM,
     MAX_FRAME_BYTES,
 )
@@ -481,3 +482,21 @@ async def test_a_dropped_delivery_is_logged_and_counted(connect, room, caplog):
 
     assert "Dropped 2 live messages (2 deliveries)" in caplog.text
     assert services.metrics()["dropped_deliveries"] == 2
+
+
+async def test_a_client_that_stops_reading_is_closed(
+    connect, room, member, monkeypatch
+):
+    """It can't answer our ping, queued behind what it hasn't read."""
+    monkeypatch.setattr(services, "PRESENCE_HEARTBEAT", 0.3)
+    reader = await connect(room, member)
+    silent = await connect(room)
+
+    assert (await receive(reader, "ping"))["type"] == "ping"
+    await reader.send_json_to({"type": "pong"})
+    assert (await receive(silent, "ping"))["type"] == "ping"  # and no pong
+
+    close = await silent.receive_output(timeout=TIMEOUT)
+    assert close == {"type": "websocket.close", "code": CLOSE_NOT_READING}
+    assert CLOSE_NOT_READING == 4408
+    assert (await receive(reader, "ping"))["type"] == "ping"  # still open
