@@ -12,6 +12,7 @@ a gap in the seq of "chat.message" events: they are logged and counted
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 import weakref
@@ -50,7 +51,11 @@ class RoomFeed:
 
     async def stop(self) -> None:
         if self.task is not None:
+            # Wait for it to end: a receive cut off mid-way would leave the
+            # layer's receive lock held (channels-redis).
             self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
         if self.channel is not None:
             await self.layer.group_discard(self.group, self.channel)
         self.count_dropped(float("inf"))

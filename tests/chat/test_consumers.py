@@ -112,6 +112,9 @@ async def refused(room, user=None) -> tuple[dict, dict]:
     assert connected  # so the browser sees the close code, not a failed handshake
     frame = await communicator.receive_json_from(timeout=TIMEOUT)
     close = await communicator.receive_output(timeout=TIMEOUT)
+    # End the consumer before the test's event loop ends: one left waiting on a
+    # shared Redis layer would hold its receive lock for the next test.
+    await communicator.disconnect(timeout=TIMEOUT)
     return frame, close
 
 
@@ -176,6 +179,7 @@ async def test_session_cookie_identifies_the_member(member):
     assert (await anonymous.connect(timeout=TIMEOUT))[0]
     assert (await anonymous.receive_json_from())["code"] == "login_required"
     assert (await anonymous.receive_output())["code"] == CLOSE_FORBIDDEN
+    await anonymous.disconnect(timeout=TIMEOUT)
 
     cookie = f"sessionid={await session_cookie()}".encode()
     signed_in = WebsocketCommunicator(stack, path, headers=[(b"cookie", cookie)])

@@ -83,7 +83,9 @@ async def test_allowed_origin_connects(application, room):
 async def refused_code(communicator) -> int:
     """Refused rooms are accepted, then closed with a code the page can read."""
     assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
-    return (await communicator.receive_output(timeout=5))["code"]
+    code = (await communicator.receive_output(timeout=5))["code"]
+    await communicator.disconnect()
+    return code
 
 
 async def test_unknown_room_is_closed_with_4404(application, room):
