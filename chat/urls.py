@@ -6,4 +6,9 @@ app_name = "chat"
 urlpatterns = [
     path("", views.room_list, name="room_list"),
     path("<slug:slug>/", views.room_detail, name="room"),
+    path(
+        "<slug:slug>/messages/<int:seq>/report/",
+        views.report_message,
+        name="report",
+    ),
 ]

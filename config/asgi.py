@@ -15,8 +15,8 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from chat.origin import SiteOriginValidator  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from config.health import verify_services  # noqa: E402
 from config.limits import (  # noqa: E402
@@ -30,7 +30,8 @@ install_daphne_early_refusal()
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimitMiddleware(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
+        # Only the site's own origins (scheme, host and port): see chat/origin.py.
+        "websocket": SiteOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }

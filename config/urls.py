@@ -8,6 +8,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import tokens as token_views
 from accounts import views as account_views
 from comments import urls as comment_urls
 from config.views import csp_report, healthz, healthz_tasks, page_passwords_off
@@ -27,6 +30,12 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
+    path("accounts/profile/token/", token_views.create_token, name="api_token_create"),
+    path(
+        "accounts/profile/token/revoke/",
+        token_views.revoke_token,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", home_views.member_detail, name="member_detail"),
     # The blog's own pages; its index and posts are Wagtail pages (served below).
@@ -36,6 +45,17 @@ urlpatterns = [
     path("gallery/", include("gallery.urls")),
     path("chat/", include("chat.urls")),
     path("search/", search_views.search, name="search"),
+    # REST API: chat (chat/api/), its OpenAPI schema and docs (Swagger UI from
+    # drf-spectacular-sidecar's static files; the split view has no inline script).
+    path("api/chat/", include("chat.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
     path("credits/", home_views.credits, name="credits"),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

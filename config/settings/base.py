@@ -135,6 +135,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url()
 
+# Channel capacity (events waiting for one WebSocket consumer) is set on purpose:
+# past it the layer drops live deliveries (logged and counted by chat.consumers),
+# and the page fills the gap by seq from the API. 300 holds a burst of 300
+# messages for a client that reads slowly; expiry drops events nobody reads.
+CHANNEL_CAPACITY = 300
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -142,6 +148,8 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env_str("REDIS_PREFIX", "whiskers"),
+                "capacity": CHANNEL_CAPACITY,
+                "expiry": 60,
             },
         }
     }
@@ -155,7 +163,12 @@ if REDIS_URL:
     }
 else:
     # Per process only: fine for one development server, never for production.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": 60},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks (django-tasks, as Wagtail itself uses): the database queue by
@@ -292,8 +305,47 @@ COMMENTS_EDIT_SECONDS = 600
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3)
 COMMENTS_THREADS_PER_PAGE = 20  # conversations (a comment and its replies) per page
 
-# Chat: how many messages one member may post in how many seconds.
+# Chat: how many messages one member may post in how many seconds (a sliding
+# window, chat/services.py), and how many WebSocket frames one connection may
+# send: a burst, then so many a second (chat/consumers.py).
 CHAT_RATE_LIMIT = (10, 10)
+CHAT_FRAME_LIMIT = (30, 5)
+
+# --- Chat REST API (chat/api/): Django REST framework, tokens, OpenAPI ---
+
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, no CDN
+]
+REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with
+    # "WWW-Authenticate: Token"; the site's own pages use the session (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly"
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Whiskers API",
+    "DESCRIPTION": "Chat rooms and messages. Authenticate with `Authorization: Token <key>` "
+    "(make one on your profile page) or the site's session.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["chat.api.schema.public_api_only"],
+}
+# --- end of the chat API block ---
 
 # Cat classifier (gallery/classifier/, run by the task worker through
 # gallery/labelling.py). Models ship in gallery/classifier/models/; newly trained ones
@@ -476,5 +528,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Daphne's runserver prints its own access log; don't log each request twice.
         "django.channels.server": {"handlers": [], "propagate": False},
+        # "over capacity" (dropped live deliveries) is logged at INFO.
+        "channels_redis": {"level": "INFO"},
     },
 }

@@ -108,6 +108,16 @@ USERS = [
     ),
 ]
 
+# The chat bot: no password (it signs in with its API token only); load_demo_data
+# prints its token and the scripts/chat_bot.py command that posts with it.
+BOT = DemoUser(
+    "whiskersbot",
+    "Whiskers Bot",
+    "bot@whiskers.localhost",
+    "bot",
+    "I post reminders in chat through the API (scripts/chat_bot.py). Beep.",
+)
+
 PHOTOS = [
     DemoPhoto(
         "cat-01.jpg",
@@ -512,6 +522,11 @@ ROOMS = [
             (
                 "moderator",
                 "Welcome to Whiskers chat, everyone. Be kind, and post photos in the gallery!",
+            ),
+            (
+                "whiskersbot",
+                "Beep! Feeding time reminder: fresh water in the bowls, everyone. "
+                "(I am a bot: see the Chat API section of the README.)",
             ),
         ),
     ),

@@ -70,7 +70,9 @@ class CommentTests(BrowserTestCase):
         expect(row).to_have_count(1)
         self.screenshot(moderator, "comments-admin-list-1280x900")
         row.locator("input[type=checkbox]").check()
-        moderator.get_by_role("link", name="Remove the selected comments from the site").click()
+        moderator.get_by_role(
+            "link", name="Remove the selected comments from the site"
+        ).click()
         moderator.get_by_role("button", name="Remove").click()  # the confirmation page
         expect(moderator.locator(".messages")).to_contain_text("1 comment(s) removed")
 

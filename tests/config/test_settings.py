@@ -173,7 +173,8 @@ def test_nothing_set_means_embedded_services(module, debug):
         "NAME": str(ROOT / "db.sqlite3"),
     }
     assert settings["CHANNEL_LAYER"] == {
-        "BACKEND": "channels.layers.InMemoryChannelLayer"
+        "BACKEND": "channels.layers.InMemoryChannelLayer",
+        "CONFIG": {"capacity": 300, "expiry": 60},  # set on purpose: see base.py
     }
     assert (
         settings["CACHE"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -192,6 +193,7 @@ def test_redis_url_turns_on_the_redis_channel_layer_and_cache():
     layer = settings["CHANNEL_LAYER"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert layer["CONFIG"]["hosts"] == [REDIS_URL]
+    assert layer["CONFIG"]["capacity"] == 300
     assert settings["CACHE"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["CACHE"]["LOCATION"] == REDIS_URL
     # Tasks stay on the database queue unless TASKS_BACKEND says otherwise.

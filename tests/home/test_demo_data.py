@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 import pytest
+from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from blog.models import BlogPage
@@ -141,3 +142,21 @@ def test_demo_photo_files_ship_with_the_repo():
     for photo in [*content.PHOTOS, *content.BLOG_IMAGES]:
         assert photo.path.is_file(), photo.file
     assert (content.PHOTO_DIR / "SOURCES.md").is_file()
+
+
+def test_demo_data_has_a_chat_bot_with_a_token(monkeypatch, tmp_path):
+    output = load(monkeypatch, tmp_path)
+
+    bot = User.objects.get(username=content.BOT.username)
+    assert not bot.has_usable_password()
+    token = Token.objects.get(user=bot)
+    assert f"WHISKERS_TOKEN={token.key}" in output
+    assert "scripts/chat_bot.py" in output
+    general = Room.objects.get(slug="general")
+    assert general.messages.filter(author=bot).exists()
+    # Demo messages are numbered like any other: 1, 2, 3… per room.
+    seqs = list(general.messages.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)) and general.last_seq == len(seqs)
+    # Run again: the same token, printed again.
+    assert f"WHISKERS_TOKEN={token.key}" in load(monkeypatch, tmp_path)
+    assert Token.objects.get(user=bot).key == token.key

@@ -23,12 +23,14 @@ from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
 from django_comments_xtd.models import XtdComment
+from rest_framework.authtoken.models import Token
 
 from accounts.avatars import normalise_avatar
 from accounts.models import EDITORS_GROUP, MEMBERS_GROUP, MODERATORS_GROUP, User
 from blog import services as blog_services
 from blog.models import BLOG_IMAGES_COLLECTION, BlogIndexPage, BlogPage
-from chat.models import Message, Room
+from chat import services as chat_services
+from chat.models import Room
 from comments import services as comment_services
 from gallery.models import CatLabel, GalleryImage, LabelSource
 from gallery.services import member_collection
@@ -44,11 +46,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users, passwords = self.load_users()
+            users[content.BOT.username], bot_token = self.load_bot()
             images = self.load_photos(users)
             self.load_blog(users, images)
             self.load_rooms(users)
             self.load_comments(users)
         self.print_credentials(users, passwords)
+        self.print_bot(bot_token)
 
     # Accounts
 
@@ -85,6 +89,42 @@ class Command(BaseCommand):
         if not shared:
             self.store_passwords(passwords)
         return users, passwords
+
+    def load_bot(self) -> tuple[User, Token]:
+        """The chat bot account and its API token (kept across runs)."""
+        spec = content.BOT
+        bot, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "email": spec.email,
+                "display_name": spec.display_name,
+                "bio": spec.bio,
+            },
+        )
+        if created:
+            bot.set_unusable_password()
+            bot.save()
+            bot.groups.add(*Group.objects.filter(name=MEMBERS_GROUP))
+            self.stdout.write(f"Created bot {spec.username}")
+        token, _ = Token.objects.get_or_create(user=bot)
+        return bot, token
+
+    def print_bot(self, token: Token) -> None:
+        base_url = settings.WAGTAILADMIN_BASE_URL
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Chat bot {content.BOT.username} (API token, no password): {token.key}"
+            )
+        )
+        self.stdout.write(
+            f"  post every 10 s: WHISKERS_TOKEN={token.key} .venv/bin/python "
+            f"scripts/chat_bot.py --url {base_url} --room general --every 10 "
+            '--message "Feeding time! ({n})"'
+        )
+        self.stdout.write(
+            "  your own token: Profile (/accounts/profile/) > API token, or "
+            "`.venv/bin/python manage.py drf_create_token <username>`"
+        )
 
     def avatar(self, filename: str):
         with (content.PHOTO_DIR / filename).open("rb") as handle:
@@ -309,8 +349,6 @@ class Command(BaseCommand):
                 },
             )
             if created:
-                Message.objects.bulk_create(
-                    Message(room=room, author=users[author], body=body)
-                    for author, body in spec.messages
-                )
+                for author, body in spec.messages:
+                    chat_services.import_message(room, users[author], body)
                 self.stdout.write(f"Added chat room /chat/{spec.slug}/")
