@@ -10,10 +10,7 @@ CHAT_RATE_LIMIT = (1_000_000, 1)
 CHAT_FRAME_LIMIT = (1_000_000, 1_000_000)
 DATABASES["default"]["TEST"] = {"NAME": env_str("CHAT_BENCH_TEST_DATABASE")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Under ASGI every HTTP request runs in a thread of its own, so Django's
-    # persistent connections don't help (Django's docs: use a pool instead);
-    # without one, each request opens a PostgreSQL connection. psycopg's pool
-    # (psycopg-pool, Django 5.1+) is what production should run too.
+    # As production should run (DB_POOL_SIZE): psycopg's connection pool.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

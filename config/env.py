@@ -93,6 +93,16 @@ def database_config(default_url: str, environ: Mapping[str, str] = os.environ) -
         raise ImproperlyConfigured(
             f"DATABASE_URL names no database: {redact(url)} (add /<name> at the end)."
         )
+    pool_size = env_int("DB_POOL_SIZE", 0, environ)
+    if pool_size and config["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI each request runs in a thread of its own, so persistent
+        # connections don't help; psycopg's pool (Django 5.1+) does.
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, pool_size),
+            "max_size": pool_size,
+        }
     return config
 
 

@@ -240,3 +240,13 @@ def test_redis_url_bad_port_says_so():
     with pytest.raises(ImproperlyConfigured, match="invalid port") as error:
         redis_url(environ={"REDIS_URL": "redis://:s3cret@cache:port/0"})
     assert "redis://:***@cache:port/0" in str(error.value)
+
+
+def test_db_pool_size_turns_on_psycopgs_pool():
+    url = {"DATABASE_URL": "postgres://u:p@db:5432/whiskers"}
+    pooled = database_config("sqlite:///x", {**url, "DB_POOL_SIZE": "16"})
+    assert pooled["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 16}
+    assert pooled["CONN_MAX_AGE"] == 0
+    assert "pool" not in database_config("sqlite:///x", url).get("OPTIONS", {})
+    sqlite = database_config("sqlite:///x", {"DB_POOL_SIZE": "16"})
+    assert "pool" not in sqlite.get("OPTIONS", {})
