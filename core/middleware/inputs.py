@@ -11,7 +11,7 @@ import logging
 import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.datastructures import MultiValueDictKeyError
 
@@ -30,6 +30,14 @@ def has_unstorable(value) -> bool:
     if isinstance(value, list):
         return any(has_unstorable(item) for item in value)
     return False
+
+
+def wants_json(request) -> bool:
+    return (
+        request.path.startswith("/api/")
+        or "application/json" in request.headers.get("Accept", "")
+        or request.content_type in JSON_TYPES
+    )
 
 
 def _querydict_has_unstorable(querydict) -> bool:
@@ -52,6 +60,21 @@ class UnstorableInputMiddleware:
             logger.info(
                 "Refused %s with an unstorable character in %s", request.path, where
             )
+            if wants_json(request):
+                # The API's own error format (chat/api): a sentence and a code.
+                code = (
+                    "bad_parameter"
+                    if where in ("the address", "the query string")
+                    else "bad_text"
+                )
+                return JsonResponse(
+                    {
+                        "error": "The request contains a NUL or an unpaired "
+                        f"surrogate in {where}.",
+                        "code": code,
+                    },
+                    status=400,
+                )
             return HttpResponseBadRequest(
                 render_to_string(
                     "400.html",
