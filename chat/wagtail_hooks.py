@@ -8,6 +8,12 @@ from chat.admin_views import (
     RoomMuteViewSet,
     RoomViewSet,
 )
+from chat.models import Message, MessageReport
+from core.moderation import made_on_the_site
+
+# Members write messages and reports on the site; moderators never add them.
+made_on_the_site(Message)
+made_on_the_site(MessageReport)
 
 
 @hooks.register("register_admin_viewset")

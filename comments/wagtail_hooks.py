@@ -13,8 +13,6 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -24,7 +22,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import XtdComment
 
 from comments import services
-from core.moderation import MODERATION_MENU_HOOK
+from core.moderation import MODERATION_MENU_HOOK, made_on_the_site
 
 COMMENTED_MODELS = ("blog.blogpage", "gallery.galleryimage")
 
@@ -170,17 +168,7 @@ class PendingFlagsMenuItem(MenuItem):
         return super().render_component(request)
 
 
-class CommentPermissionPolicy(ModelPermissionPolicy):
-    """Comments are written on the site, never added in the admin."""
-
-    def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a != "add"])
-
-
-register_permission_policy(XtdComment, CommentPermissionPolicy(XtdComment))
+made_on_the_site(XtdComment)
 register_snippet(CommentViewSet)
 
 

@@ -170,10 +170,26 @@
 
   // The WebSocket
 
+  function retryLater() {
+    startPolling(); // keep up while the socket is away
+    // Back off to at most 10 s (polling keeps the page current meanwhile), with
+    // a little jitter so a restarted server isn't hit by every page at once.
+    window.setTimeout(connect, retryDelay + Math.random() * 1000);
+    retryDelay = Math.min(retryDelay * 2, 10000);
+  }
+
   function connect() {
     if (stopped) return;
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const ws = new WebSocket(scheme + window.location.host + room.dataset.socketPath);
+    let ws;
+    try {
+      ws = new WebSocket(scheme + window.location.host + room.dataset.socketPath);
+    } catch (error) {
+      // Refused outright (a policy, a browser setting): poll, and try again later.
+      socket = null;
+      retryLater();
+      return;
+    }
     socket = ws;
     if (!pollTimer) setStatus("connecting", "Connecting…");
     ws.addEventListener("open", function () {
@@ -192,9 +208,7 @@
       socket = null;
       if (event.code === 4403 || event.code === 4404) { stop(event.reason || "This room is not available."); return; }
       if (stopped) return;
-      startPolling(); // keep up while the socket is away
-      window.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
+      retryLater();
     });
   }
 

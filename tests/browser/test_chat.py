@@ -15,8 +15,9 @@ from tests.browser.base import BrowserTestCase
 from tests.processes import ROOT
 
 # A test hook in the page, not in chat.js: while window.chatSocketsBlocked is true,
-# new WebSockets go to a port where nothing listens (as when a proxy refuses the
-# upgrade: an error and a close, never an open); chatCutSockets() drops the open ones.
+# new WebSockets go to an address of the site that has no socket (as when a proxy
+# refuses the upgrade: an error and a close, never an open; the site's CSP allows
+# only its own origin); chatCutSockets() drops the open ones.
 SOCKET_HOOK = """
 (() => {
   const RealWebSocket = window.WebSocket;
@@ -26,7 +27,7 @@ SOCKET_HOOK = """
   window.chatCutSockets = () => open.splice(0).forEach((socket) => socket.close());
   window.WebSocket = class extends RealWebSocket {
     constructor(url, protocols) {
-      super(window.chatSocketsBlocked ? "ws://127.0.0.1:9/blocked" : url, protocols);
+      super(window.chatSocketsBlocked ? `ws://${location.host}/ws/blocked/` : url, protocols);
       open.push(this);
       window.chatSocketCount += 1;
     }
