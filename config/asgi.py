@@ -23,6 +23,7 @@ from config.limits import (  # noqa: E402
     RequestBodyLimitMiddleware,
     install_daphne_early_refusal,
 )
+from gallery.routing import websocket_urlpatterns as gallery_websockets  # noqa: E402
 
 verify_services()
 install_daphne_early_refusal()
@@ -32,7 +33,9 @@ application = ProtocolTypeRouter(
         "http": RequestBodyLimitMiddleware(django_asgi_app),
         # Only the site's own origins (scheme, host and port): see chat/origin.py.
         "websocket": SiteOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(
+                URLRouter([*websocket_urlpatterns, *gallery_websockets])
+            )
         ),
     }
 )

@@ -19,6 +19,8 @@ class GalleryConfig(AppConfig):
         from comments import registry
         from gallery.models import GalleryImage
 
+        # Comments only on photos everyone may see: a hidden photo shows none
+        # and takes none, even for its owner.
         registry.register(
             GalleryImage,
             is_visible=lambda photo, user: (

@@ -106,7 +106,7 @@ def forget_classifier() -> None:
 
 
 def is_member_photo(image: GalleryImage) -> bool:
-    return GalleryImage.objects.photos().filter(pk=image.pk).exists()
+    return GalleryImage.objects.uploads().filter(pk=image.pk).exists()
 
 
 def _not_moderated(image_id: int):
@@ -143,7 +143,7 @@ def requeue_pending() -> int:
     """Queue `label_photo` again for every pending member photo (after a worker was
     killed, or a model file fixed). Returns how many were queued."""
     pending = list(
-        GalleryImage.objects.photos()
+        GalleryImage.objects.uploads()
         .filter(cat_label_status=LabelStatus.PENDING)
         .exclude(cat_label_source=LabelSource.MODERATOR)
         .order_by("pk")
@@ -161,6 +161,7 @@ def set_moderator_label(image: GalleryImage, label: str) -> None:
     image.cat_labelled_at = timezone.now()
     image.cat_label_status = LabelStatus.LABELLED
     image.cat_label_error = ""
+    image.cat_label_suggestion = ""  # the owner's note has been looked at
     image.save(
         update_fields=[
             "cat_label",
@@ -168,8 +169,10 @@ def set_moderator_label(image: GalleryImage, label: str) -> None:
             "cat_labelled_at",
             "cat_label_status",
             "cat_label_error",
+            "cat_label_suggestion",
         ]
     )
+    _announce(image.pk)
 
 
 def _read(image: GalleryImage) -> bytes:
@@ -180,8 +183,10 @@ def _read(image: GalleryImage) -> bytes:
 def _save_prediction(image_id: int, prediction: Prediction) -> bool:
     """Write the classifier's label unless a moderator's is there (one UPDATE, so a
     moderator who labels the photo meanwhile is never overwritten)."""
+    label = CatLabel.CAT if prediction.is_cat else CatLabel.NOT_CAT
     updated = _not_moderated(image_id).update(
-        cat_label=CatLabel.CAT if prediction.is_cat else CatLabel.NOT_CAT,
+        cat_label=label,
+        cat_model_label=label,
         cat_score=prediction.score,
         cat_label_source=LabelSource.MODEL,
         cat_model_version=prediction.model_version,
@@ -197,6 +202,7 @@ def _save_prediction(image_id: int, prediction: Prediction) -> bool:
         # update() sends no post_save: refresh the search index's copy (cat_label is
         # a search filter field) as Wagtail's own signal handler would.
         index.insert_or_update_object(GalleryImage.objects.get(pk=image_id))
+        _announce(image_id)
     return bool(updated)
 
 
@@ -207,6 +213,16 @@ def _record_failure(image: GalleryImage, reason: str, *, final: bool) -> None:
         cat_label_error=reason[:2000],
         cat_label_attempts=F("cat_label_attempts") + 1,
     )
+    if final:
+        _announce(image.pk)
+
+
+def _announce(image_id: int) -> None:
+    """Tell the owner's open pages the new label once committed (gallery/live.py);
+    a channel layer that is down never fails the labelling."""
+    from gallery.live import announce_label
+
+    transaction.on_commit(partial(announce_label, image_id), robust=True)
 
 
 def label_image(
@@ -323,3 +339,31 @@ def _label_new_photos(sender, instance: GalleryImage, created, raw=False, **kwar
         and is_member_photo(instance)
     ):
         request_labelling(instance)
+
+
+# What the admin's model report needs, read without loading the classifier (web
+# processes never import gallery.classifier): the active model's card.
+
+SHIPPED_MODELS = Path(__file__).resolve().parent / "classifier" / "models"
+
+
+def active_model_card() -> dict:
+    """The active model's card.json as a dict ({} if it cannot be read)."""
+    import json
+
+    folders = [Path(settings.CAT_MODEL_DIR), SHIPPED_MODELS]
+    version = settings.CAT_MODEL_VERSION
+    for folder in folders:
+        marker = folder / "ACTIVE"
+        if version:
+            break
+        if marker.is_file():
+            version = marker.read_text(encoding="utf-8").strip()
+    for folder in folders:
+        card = folder / version / "card.json"
+        if version and card.is_file():
+            try:
+                return json.loads(card.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return {}
+    return {}

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONE, SELF
 
 from config.env import database_config, env_bool, env_int, env_list, env_str, redis_url
+from config.media_storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -146,7 +147,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times reads out after 5 s by default, just when
+                # channels-redis's 5 s blocking receive returns: an idle consumer
+                # died with "Timeout reading from" Redis. Give reads more room.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env_str("REDIS_PREFIX", "whiskers"),
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,
@@ -393,8 +397,10 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# MEDIA_STORAGE=s3 keeps media in an S3-compatible bucket (config/media_storage.py).
+MEDIA_DEFAULT_STORAGE, MEDIA_ORIGINS = media_storage()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
@@ -446,6 +452,23 @@ REQUEST_BODY_LIMITS = {
     + _FORM_ROOM,
 }
 
+# Gallery (gallery/): members' photos. Each photo is checked and re-encoded by
+# core/images.py within these limits; several photos may be sent in one request
+# (the form without JavaScript), so /gallery/upload/ takes that many at once.
+GALLERY_MAX_UPLOAD_BYTES = env_int(
+    "GALLERY_MAX_UPLOAD_BYTES", WAGTAILIMAGES_MAX_UPLOAD_SIZE
+)
+GALLERY_MAX_PIXELS = env_int("GALLERY_MAX_PIXELS", WAGTAILIMAGES_MAX_IMAGE_PIXELS)
+GALLERY_MAX_GIF_FRAMES = 1000
+GALLERY_MAX_FILES_PER_UPLOAD = env_int("GALLERY_MAX_FILES_PER_UPLOAD", 10)
+GALLERY_IMAGE_MAX_EDGE = 4096  # longer edges are scaled down when stored
+# Photos per member, and reports per member, as "count/seconds".
+GALLERY_UPLOAD_RATE_LIMIT = env_str("GALLERY_UPLOAD_RATE_LIMIT", "60/3600")
+GALLERY_REPORT_RATE_LIMIT = env_str("GALLERY_REPORT_RATE_LIMIT", "20/3600")
+REQUEST_BODY_LIMITS["/gallery/upload/"] = (
+    GALLERY_MAX_FILES_PER_UPLOAD * GALLERY_MAX_UPLOAD_BYTES + _FORM_ROOM
+)
+
 # Security headers that hold everywhere; production.py adds the HTTPS-only ones.
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -459,7 +482,8 @@ SESSION_COOKIE_HTTPONLY = True
 # core/middleware/csp.py). CSP_REPORT_ONLY=true (env) sends both as report-only headers
 # to try a change on live traffic; violations are logged by /csp-report/.
 CSP_REPORT_ONLY_MODE = env_bool("CSP_REPORT_ONLY", False)
-CSP_EXTRA_MEDIA_SOURCES = env_list("CSP_EXTRA_MEDIA_SOURCES")  # e.g. an S3 bucket
+# e.g. a CDN; the S3 bucket's own origin is added by itself (MEDIA_ORIGINS)
+CSP_EXTRA_MEDIA_SOURCES = [*env_list("CSP_EXTRA_MEDIA_SOURCES"), *MEDIA_ORIGINS]
 CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF],

@@ -34,7 +34,6 @@ class DemoPhoto:
     caption: str
     owner: str
     tags: tuple[str, ...]
-    is_cat: bool
     credit: str
     licence: tuple[str, str]
     changes: str = "Resized."
@@ -126,7 +125,6 @@ PHOTOS = [
         "Chelsea gives the camera her best unimpressed look.",
         "wendy",
         ("tabby", "portrait"),
-        True,
         '"Chelsea the cat" by Stefan van der Walt',
         CC0,
     ),
@@ -137,7 +135,6 @@ PHOTOS = [
         "Ten months old and her first snow. She was not convinced.",
         "percy",
         ("tabby", "snow", "outdoors"),
-        True,
         '"Domestic cat, a ten month old female" by Von.grzanka, via Wikimedia Commons',
         CC_BY_SA_3,
         "Cropped by tracel-ai/burn; resized.",
@@ -149,7 +146,6 @@ PHOTOS = [
         "This chair belonged to me once. Not any more.",
         "wendy",
         ("tabby", "naps", "indoors"),
-        True,
         "Photo by Kari Shea on Unsplash",
         UNSPLASH,
     ),
@@ -160,7 +156,6 @@ PHOTOS = [
         "Snow-white fur, amber eyes, zero interest in being photographed.",
         "percy",
         ("angora", "portrait"),
-        True,
         "Turkish Angora photo by Jean Beaufort",
         CC0,
     ),
@@ -171,7 +166,6 @@ PHOTOS = [
         "Guarding the only sunbeam in the flat.",
         "wendy",
         ("korat", "sunshine", "indoors"),
-        True,
         "Veda Napha Naramit, via Wikimedia Commons",
         PUBLIC_DOMAIN,
     ),
@@ -182,7 +176,6 @@ PHOTOS = [
         "Spotted: one Egyptian Mau, mid-patrol.",
         "percy",
         ("mau", "spots"),
-        True,
         '"Egyptian Mau" by liz west from Boxborough, MA, via Wikimedia Commons',
         CC_BY_2,
     ),
@@ -193,7 +186,6 @@ PHOTOS = [
         "Blue eyes and a very fluffy coat, out in the garden.",
         "wendy",
         ("colourpoint", "outdoors", "portrait"),
-        True,
         "Photo by Eric Sonstroem",
         CC_BY_2,
         "Cropped by CatBreedsIB; resized.",
@@ -205,7 +197,6 @@ PHOTOS = [
         "The set-top box is warm, therefore it is a bed.",
         "percy",
         ("tabby", "naps", "indoors"),
-        True,
         "Whjayg (assumed), via Wikimedia Commons",
         PUBLIC_DOMAIN,
     ),
@@ -216,7 +207,6 @@ PHOTOS = [
         "Our neighbour's beagle, who thinks he is a cat.",
         "percy",
         ("dogs", "puppy"),
-        False,
         "Pexels photo 452772",
         CC0,
     ),
@@ -227,7 +217,6 @@ PHOTOS = [
         "Some friends are taller than others.",
         "wendy",
         ("dogs", "friends"),
-        False,
         "Pexels photo 532310",
         CC0,
     ),
@@ -238,7 +227,6 @@ PHOTOS = [
         "Two dogs, one stick, no agreement.",
         "percy",
         ("dogs", "outdoors"),
-        False,
         '"American Foxhound and Labrador Retriever playing" by Peter Wadsworth (Flickr), via Wikimedia Commons',
         CC_BY_2,
     ),
@@ -249,7 +237,6 @@ PHOTOS = [
         "Small dog, big opinions.",
         "wendy",
         ("dogs",),
-        False,
         "Portraitlady4306, via Wikimedia Commons",
         PUBLIC_DOMAIN,
     ),
@@ -260,7 +247,6 @@ PHOTOS = [
         "Nap time is universal.",
         "percy",
         ("dogs", "naps", "puppy"),
-        False,
         '"Sleeping Pups" by Bev Sykes from Davis, CA, USA (Flickr), via Wikimedia Commons',
         CC_BY_2,
     ),
@@ -271,7 +257,6 @@ PHOTOS = [
         "The cats were very interested in this one.",
         "wendy",
         ("food",),
-        False,
         "Pexels photo 774487",
         CC0,
     ),
@@ -282,7 +267,6 @@ PHOTOS = [
         "Not a cat in sight on this street.",
         "percy",
         ("city", "travel"),
-        False,
         "Pexels photo 8247",
         CC0,
     ),
@@ -293,7 +277,6 @@ PHOTOS = [
         "Cats hate water. This is what they are missing.",
         "wendy",
         ("travel", "sea"),
-        False,
         "Pexels photo 416676",
         CC0,
     ),
@@ -307,7 +290,6 @@ BLOG_IMAGES = [
         "",
         "admin",
         ("coffee",),
-        False,
         "Photo by Rachel Michetti, courtesy of Pikolo Espresso Bar",
         CC0,
     ),
@@ -318,7 +300,6 @@ BLOG_IMAGES = [
         "",
         "admin",
         ("baking",),
-        False,
         "From the Wagtail bakery demo (public domain)",
         PUBLIC_DOMAIN,
         "Resized.",
@@ -330,7 +311,6 @@ BLOG_IMAGES = [
         "",
         "admin",
         ("cycling",),
-        False,
         "Pixabay",
         CC0,
     ),
@@ -548,5 +528,38 @@ ROOMS = [
         "For signed-in members only.",
         is_public=False,
         messages=(("wendy", "Members only, so no lurkers. Hello!"),),
+    ),
+]
+
+
+# Who likes which demo photo (member, photo file), and the one report that waits
+# for a moderator after `make run`.
+LIKES = [
+    ("percy", "cat-01.jpg"),
+    ("percy", "cat-03.jpg"),
+    ("percy", "cat-05.jpg"),
+    ("wendy", "cat-02.jpg"),
+    ("wendy", "cat-06.jpg"),
+    ("wendy", "dog-01.jpg"),
+    ("moderator", "cat-01.jpg"),
+    ("moderator", "cat-04.jpg"),
+    ("admin", "cat-07.jpg"),
+]
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    reporter: str
+    photo: str  # a DemoPhoto.file
+    reason: str  # a gallery.models.ReportReason value
+    details: str = ""
+
+
+REPORTS = [
+    DemoReport(
+        "percy",
+        "scene-02.jpg",
+        "other",
+        "A pizza is not a pet. Does this belong in the gallery?",
     ),
 ]

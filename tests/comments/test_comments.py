@@ -319,3 +319,38 @@ def test_long_threads_come_in_pages(client, member, other_member, post, settings
     both = client.get(post.url, {"comments": 2}).content.decode()
     assert "Conversation 0" in both and "Conversation 3" in both
     assert "Conversation 4" not in both
+
+
+def photo_url(photo) -> str:
+    return f"/comments/on/gallery.galleryimage/{photo.pk}/"
+
+
+def test_members_comment_on_visible_photos(client, member, other_member):
+    from tests.factories.gallery import GalleryImageFactory
+
+    photo = GalleryImageFactory(uploaded_by_user=other_member, title="Sunny nap")
+    client.force_login(member)
+    response = client.post(photo_url(photo), {"comment": "What a sunny spot!"})
+    comment = XtdComment.objects.get()
+    assert response["Location"] == f"/gallery/photos/{photo.pk}/#comment-{comment.pk}"
+    page = client.get(f"/gallery/photos/{photo.pk}/").content.decode()
+    assert "What a sunny spot!" in page
+    feed = client.get("/gallery/").content.decode()
+    assert re.search(
+        r'fa-comment" aria-hidden="true"></i> 1<span class="visually-hidden"> comments',
+        feed,
+    )
+
+
+def test_hidden_photos_show_and_take_no_comments(client, member, other_member):
+    from tests.factories.gallery import GalleryImageFactory
+
+    photo = GalleryImageFactory(uploaded_by_user=member, title="Hidden one")
+    services.post_comment(other_member, photo, "Before it was hidden")
+    type(photo).objects.filter(pk=photo.pk).update(is_hidden=True)
+    client.force_login(member)  # the owner still sees the photo, not its comments
+    page = client.get(f"/gallery/photos/{photo.pk}/")
+    assert page.status_code == 200
+    assert "Before it was hidden" not in page.content.decode()
+    assert client.post(photo_url(photo), {"comment": "Sneaky"}).status_code == 403
+    assert XtdComment.objects.count() == 1

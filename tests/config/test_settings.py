@@ -192,7 +192,9 @@ def test_redis_url_turns_on_the_redis_channel_layer_and_cache():
     settings = settings_of("config.settings.dev", REDIS_URL=REDIS_URL)
     layer = settings["CHANNEL_LAYER"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    assert layer["CONFIG"]["hosts"] == [REDIS_URL]
+    # Reads wait longer than channels-redis's 5 s blocking receive (redis-py's
+    # default of 5 s killed idle consumers).
+    assert layer["CONFIG"]["hosts"] == [{"address": REDIS_URL, "socket_timeout": 15}]
     assert layer["CONFIG"]["capacity"] == 300
     assert settings["CACHE"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert settings["CACHE"]["LOCATION"] == REDIS_URL

@@ -28,11 +28,12 @@ from rest_framework.authtoken.models import Token
 from accounts.avatars import normalise_avatar
 from accounts.models import EDITORS_GROUP, MEMBERS_GROUP, MODERATORS_GROUP, User
 from blog import services as blog_services
-from blog.models import BLOG_IMAGES_COLLECTION, BlogIndexPage, BlogPage
+from blog.models import BlogIndexPage, BlogPage
 from chat import services as chat_services
 from chat.models import Room
 from comments import services as comment_services
-from gallery.models import CatLabel, GalleryImage, LabelSource
+from gallery.labelling import get_classifier, label_image
+from gallery.models import GalleryImage, LabelStatus, PhotoLike, PhotoReport
 from gallery.services import member_collection
 from home.demo import content
 from home.models import HomePage
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             users, passwords = self.load_users()
             users[content.BOT.username], bot_token = self.load_bot()
             images = self.load_photos(users)
+            self.label_photos()
+            self.load_likes_and_reports(users, images)
             self.load_blog(users, images)
             self.load_rooms(users)
             self.load_comments(users)
@@ -176,6 +179,36 @@ class Command(BaseCommand):
             )
         return images
 
+    def label_photos(self):
+        """Label the demo photos now, through the classifier and the same path the
+        task worker takes (gallery/labelling.py), so the cat zone is full at once."""
+        pending = GalleryImage.objects.uploads().filter(
+            cat_label_status=LabelStatus.PENDING
+        )
+        if not pending.exists():
+            return
+        classifier = get_classifier()
+        for image in pending:
+            outcome = label_image(image, classifier)
+            image.refresh_from_db()
+            self.stdout.write(
+                f"Labelled {image.title}: {image.get_cat_label_display() or outcome}"
+            )
+
+    def load_likes_and_reports(self, users, images):
+        for username, file in content.LIKES:
+            PhotoLike.objects.get_or_create(user=users[username], photo=images[file])
+        for spec in content.REPORTS:
+            report, created = PhotoReport.objects.get_or_create(
+                reporter=users[spec.reporter],
+                photo=images[spec.photo],
+                defaults={"reason": spec.reason, "details": spec.details},
+            )
+            if created:
+                self.stdout.write(
+                    f"Added a report of {images[spec.photo].title} for the moderators"
+                )
+
     def blog_collection(self) -> Collection:
         return blog_services.blog_images_collection()
 
@@ -198,11 +231,6 @@ class Command(BaseCommand):
                 uploaded_by_user=owner,
                 file=ImageFile(handle, name=spec.file),
             )
-            if collection.name != BLOG_IMAGES_COLLECTION:
-                # Labelled by the person who chose the demo photos.
-                image.cat_label = CatLabel.CAT if spec.is_cat else CatLabel.NOT_CAT
-                image.cat_label_source = LabelSource.MODERATOR
-                image.cat_labelled_at = timezone.now()
             image._set_image_file_metadata()
             image.save()
         image.tags.add(*spec.tags)
