@@ -1,12 +1,21 @@
 """Comments in Chromium: two members comment and reply without a reload, one flags
 a comment, the moderator removes it in the admin, and it is gone from the page."""
 
+import re
+
+from django_comments_xtd.models import XtdComment
 from playwright.sync_api import Page, expect
 
 from blog.models import BlogPage
+from gallery.models import GalleryImage
 from tests.browser.base import BrowserTestCase
 
 RUDE = "This post is the worst thing I ever read."
+
+
+def comment_count(photo: GalleryImage) -> int:
+    comments = XtdComment.objects.for_model(photo).filter(object_pk=str(photo.pk))
+    return comments.filter(is_public=True, is_removed=False).count()
 
 
 class CommentTests(BrowserTestCase):
@@ -80,5 +89,27 @@ class CommentTests(BrowserTestCase):
         expect(wendy.locator("#comments")).not_to_contain_text(RUDE)
         expect(wendy.locator("#comments")).to_contain_text("door open a crack")
         self.screenshot(wendy, "comments-thread-1280x900")
+        assert self.page_errors == []
+        assert self.csp_violations == []
+
+    def test_a_member_comments_on_a_photo_from_a_phone(self):
+        photo = GalleryImage.objects.photos().order_by("pk").first()
+        path = f"/gallery/photos/{photo.pk}/"
+
+        reader = self.new_page(390, 844)
+        reader.goto(self.live_server_url + path)
+        login = reader.locator("#comments").get_by_role("link", name="Log in")
+        expect(login).to_have_attribute("href", re.compile(r"^/accounts/login/\?next="))
+
+        before = comment_count(photo)
+        percy = self.open_as("percy", path, width=390)
+        self.comment(percy, "Those whiskers deserve their own page.")
+        self.screenshot(percy, "comments-photo-390x844")
+        assert percy.evaluate("window.stillTheSamePage") is True
+
+        # The count reaches the photo's tile in the feed.
+        percy.goto(self.live_server_url + "/gallery/")
+        count = percy.locator(f".photo-tile:has(a[href='{path}']) .photo-comment-count")
+        expect(count).to_have_text(re.compile(rf"^\s*{before + 1}\s+comments\s*$"))
         assert self.page_errors == []
         assert self.csp_violations == []

@@ -273,7 +273,15 @@ def test_a_job_killed_mid_run_is_picked_up_when_the_worker_restarts(member, sett
     call_command("task_worker", burst=True, stdout=StringIO(), verbosity=0)
 
     photo.refresh_from_db()
-    assert photo.cat_label_status == LabelStatus.LABELLED
+    jobs = list(
+        DBTaskResult.objects.filter(task_path__endswith="label_photo").values_list(
+            "status", "run_after", "return_value", "exception_class_path", "traceback"
+        )
+    )
+    assert photo.cat_label_status == LabelStatus.LABELLED, (
+        photo.cat_label_error,
+        jobs,
+    )
     job.refresh_from_db()
     assert job.status == TaskResultStatus.RUNNING  # never rerun by django-tasks-db
     assert DBTaskResult.objects.filter(
