@@ -36,7 +36,11 @@ class Command(BaseCommand):
                 f"Queued {requeued} pending photo(s) for the cat classifier."
             )
         if backend == "database":
-            call_command("db_worker", queue_name=",".join(queues), batch=burst)
+            # No autoreloader (on by default under DEBUG): its child process would
+            # outlive a killed parent and go on taking jobs beside the restarted one.
+            call_command(
+                "db_worker", queue_name=",".join(queues), batch=burst, reload=False
+            )
         else:
             call_command(
                 "rqworker", *queues, job_class="django_tasks_rq.Job", burst=burst
