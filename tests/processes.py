@@ -30,13 +30,35 @@ def run_python(
     )
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (as of now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until ``process`` listens on ``port``; RuntimeError with its output if it
+    exits first or takes longer than ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout or process.stderr
+            raise RuntimeError(
+                f"the server on {port} exited: {output and output.read()}"
+            )
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port} after {timeout} s")
+
+
 @contextmanager
 def live_daphne(tmp_path: Path, **env: str):
     """A Daphne serving config.asgi on a free loopback port, with its own SQLite
     file; yields the port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     environ = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -49,17 +71,10 @@ def live_daphne(tmp_path: Path, **env: str):
         env=environ,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(server.stderr.read().decode()) from None
-                time.sleep(0.1)
+        wait_for_port(port, server, timeout=30)
         yield port
     finally:
         server.terminate()

@@ -15,7 +15,6 @@ import os
 import re
 
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 import pytest
@@ -24,7 +23,7 @@ from playwright.sync_api import expect
 from gallery.models import GalleryImage
 from tests.browser.base import BrowserTestCase
 from tests.gallery.classifier.conftest import CAT_EVAL
-from tests.processes import run_python
+from tests.processes import run_python, shared_database_url
 
 DATABASE_TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
@@ -40,13 +39,6 @@ def first_eval_cat():
     return CAT_EVAL / "images" / row["file"]
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def run_worker():
     """`manage.py task_worker --burst` on the test database, in its own process."""
     result = run_python(
@@ -54,7 +46,7 @@ def run_worker():
         "task_worker",
         "--burst",
         DJANGO_SETTINGS_MODULE="config.settings.dev",
-        DATABASE_URL=database_url(),
+        DATABASE_URL=shared_database_url(),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         CAT_MODEL_DIR=str(settings.CAT_MODEL_DIR),
         TASKS_BACKEND="database",

@@ -8,17 +8,13 @@ Runs in the PostgreSQL + Redis pass of .ci/run, which sets REDIS_URL.
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from contextlib import contextmanager
-from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 import pytest
@@ -26,7 +22,7 @@ from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 
 from tests.factories.chat import RoomFactory
-from tests.processes import ROOT
+from tests.processes import ROOT, free_port, shared_database_url, wait_for_port
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -40,35 +36,6 @@ pytestmark = [
 ]
 
 
-def database_url() -> str:
-    """A DATABASE_URL for the test database, so the servers share it."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"daphne exited: {process.stdout.read()}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"daphne did not listen on {port} in {timeout} s")
-
-
 @contextmanager
 def daphne_servers(count: int):
     """``count`` Daphne processes on one database and one Redis (a fresh prefix,
@@ -78,7 +45,7 @@ def daphne_servers(count: int):
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         # The test's key, so the servers read the sessions the test signed.
         "SECRET_KEY": settings.SECRET_KEY,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": shared_database_url(),
         "REDIS_URL": REDIS_URL,
         "REDIS_PREFIX": f"test-scale-{uuid.uuid4().hex[:8]}",
         "ALLOWED_HOSTS": "127.0.0.1",

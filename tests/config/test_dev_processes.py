@@ -6,7 +6,6 @@ stopped the web server too, and the site was down until restarted by hand.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import ROOT, shared_database_url
+from tests.processes import ROOT, free_port, shared_database_url
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def process_table() -> dict[int, tuple[int, str]]:
