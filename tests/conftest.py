@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 import pytest
+from channels.layers import channel_layers
 
 from accounts.models import EDITORS_GROUP, MODERATORS_GROUP
 from tests.factories.accounts import UserFactory
@@ -38,6 +39,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Every test gets a new channel layer: each async test runs its own event loop,
+    and the Redis layer keeps its receive lock and connections bound to the loop
+    that used it first (a receive left waiting in one test broke the next ones)."""
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
