@@ -234,6 +234,18 @@ class ReportActionView(generic.WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return "Delete the reported message" if self.deleting else "Dismiss the report"
 
+    def get_breadcrumbs_items(self):
+        # The admin's header shows the last breadcrumb: without this, "Home".
+        reports = {
+            "url": reverse("chat_messagereport:index"),
+            "label": "Chat reports",
+        }
+        return [
+            *self.breadcrumbs_items,
+            reports,
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             report=self.report, deleting=self.deleting, **kwargs

@@ -24,6 +24,10 @@ class ModeratorView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        # The admin's header shows the last breadcrumb: without this, "Home".
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
 
 class ReportedPhotosView(ModeratorView):
     """Photos members reported, open reports first."""
@@ -53,6 +57,17 @@ class ReportedPhotoView(ModeratorView):
 
     def get_page_title(self):
         return f"Reports: {self.photo.title}"
+
+    def get_breadcrumbs_items(self):
+        reports = {
+            "url": reverse("gallery_moderation:reports"),
+            "label": ReportedPhotosView.page_title,
+        }
+        return [
+            *self.breadcrumbs_items,
+            reports,
+            {"url": "", "label": self.photo.title},
+        ]
 
     def dispatch(self, request, *args, **kwargs):
         self.photo = get_object_or_404(GalleryImage.objects.uploads(), pk=kwargs["pk"])

@@ -9,6 +9,7 @@ import pytest
 
 from chat import services
 from chat.models import Message, MessageReport, Room, RoomMute
+from tests.admin_pages import header_title
 from tests.factories.chat import MessageFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +175,9 @@ def test_reports_are_dismissed_or_acted_on(
     assert f"/admin/chat_messagereport/dismiss/{fine_report.pk}/" in content
 
     dismiss = f"/admin/chat_messagereport/dismiss/{fine_report.pk}/"
-    assert "Dismiss this report" in moderator_client.get(dismiss).content.decode()
+    page = moderator_client.get(dismiss).content.decode()
+    assert "Dismiss this report" in page
+    assert header_title(page) == "Dismiss the report"
     assert moderator_client.post(dismiss).status_code == 302
     delete = f"/admin/chat_messagereport/delete-message/{spam_report.pk}/"
     assert moderator_client.post(delete).status_code == 302
