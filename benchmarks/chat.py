@@ -50,6 +50,8 @@ BENCH_ENV = {
     "SECRET_KEY": SECRET_KEY,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
+    # The in-memory phase is one process; the Redis phase sets REDIS_URL.
+    "SINGLE_PROCESS": "true",
     "DATABASE_URL": DATABASE_URL or f"sqlite:///{ROOT / 'var' / 'chatbench.sqlite3'}",
     "CHAT_BENCH_TEST_DATABASE": (
         f"test_{DATABASE_URL.rsplit('/', 1)[-1]}_chatbench"
