@@ -121,17 +121,17 @@ def servers(kind: str, count: int, redis_prefix: str = ""):
             ]
             for p in ports
         ]
-    processes = [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and project
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for command in commands
-    ]
+    # Server output goes to files, not pipes: a pipe nobody reads until the end
+    # fills up (64 KB) and blocks the server mid-request.
+    logs = [ROOT / "var" / f"chatbench-{kind}-{port}.log" for port in ports]
+    processes = []
+    for command, log in zip(commands, logs, strict=True):
+        with log.open("w") as output:
+            processes.append(
+                subprocess.Popen(  # noqa: S603 - our own interpreter and project
+                    command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+                )
+            )
     try:
         for port, process in zip(ports, processes, strict=True):
             wait_for_port(port, process)
@@ -141,17 +141,18 @@ def servers(kind: str, count: int, redis_prefix: str = ""):
             process.terminate()
         for process in processes:
             try:
-                output, _ = process.communicate(timeout=10)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-                output, _ = process.communicate()
+                process.wait()
+        for log in logs:
+            lines = log.read_text(errors="replace").splitlines()
             dropped = [
-                line
-                for line in output.splitlines()
-                if "Dropped" in line or "over capacity" in line
+                line for line in lines if "Dropped" in line or "over capacity" in line
             ]
             for line in dropped[:3]:
                 print(f"    server log: {line.strip()}")
+            print(f"    server log: {log.relative_to(ROOT)} ({len(lines)} lines)")
 
 
 # The database: a throwaway test database with a room per phase and the members
