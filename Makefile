@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and the printed bot command point here.
+BASE_URL ?= http://$(HOST):$(PORT)
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -40,12 +42,12 @@ setup: $(VENV)/.runtime ## Create .venv and install the runtime requirements
 demo: setup ## Migrate, collect static files and load the demo content
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) load_demo_data
+	BASE_URL=$(BASE_URL) $(MANAGE) load_demo_data
 
 run: demo ## Set everything up, then serve on http://$(HOST):$(PORT) with a task worker (Ctrl-C stops both)
 	@echo "Serving Whiskers on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	@mkdir -p var
-	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/supervisord --configuration config/supervisord.dev.conf
+	PATH="$(abspath $(BIN)):$$PATH" BASE_URL=$(BASE_URL) HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/supervisord --configuration config/supervisord.dev.conf
 
 browser-deps: ## Install Debian's Chromium for the browser tests, if it is missing
 	@[ -x $(CHROMIUM) ] || { echo "Installing Chromium with apt-get…"; \

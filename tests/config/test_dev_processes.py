@@ -152,3 +152,22 @@ def test_a_killed_worker_or_web_server_is_restarted_and_the_site_stays_up(tmp_pa
         os.kill(pid, signal.SIGKILL)
     assert survivors == {}
     assert len(seen) >= 4  # two web servers and two workers at least
+
+
+def test_make_run_on_another_port_points_links_there():
+    """`PORT=9000 make run`: the demo data's printed bot command and the site's
+    email links use that port, not 8000."""
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=9000"],  # noqa: S607 - make from PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    commands = [
+        line
+        for line in result.stdout.splitlines()
+        if "load_demo_data" in line or "supervisord --configuration" in line
+    ]
+    assert len(commands) == 2
+    assert all("BASE_URL=http://127.0.0.1:9000 " in line for line in commands)
