@@ -184,3 +184,18 @@ def test_the_sitemap_lists_live_posts_only(client, member, blog_index):
     content = client.get("/sitemap.xml").content.decode()
     assert live.full_url in content
     assert "draft-one" not in content and "old-draft" not in content
+
+
+def test_readers_pages_set_no_csrf_cookie(client, blog_index, member):
+    """A reader's page carries no CSRF token (so shared caches may keep it): the
+    forms members post, htmx ones included, carry their own."""
+    post = BlogPageFactory(parent=blog_index, title="Cacheable")
+    for path in ["/", "/blog/", post.url, "/gallery/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "csrftoken" not in response.cookies, path
+        assert "csrfmiddlewaretoken" not in response.content.decode(), path
+
+    client.force_login(member)
+    content = client.get(post.url).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in content  # the comment form
