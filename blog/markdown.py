@@ -190,11 +190,6 @@ def _html_token(html: str):
     return token
 
 
-def picture_ids(text: str) -> set[int]:
-    """The ids of the pictures ``text`` refers to."""
-    return {value.image_id for kind, value in parse(text) if kind == "image"}
-
-
 def to_stream(
     blocks: list[tuple[str, object]], images: dict
 ) -> list[tuple[str, object]]:

@@ -126,10 +126,6 @@ class BlogPage(Page):
     class Meta:
         verbose_name = "blog post"
 
-    @property
-    def author_list(self):
-        return list(self.authors.all())
-
     def is_public_and_live(self) -> bool:
         """Readers can see it: published and with no view restriction."""
         return self.live and not self.get_view_restrictions().exists()

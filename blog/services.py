@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.text import slugify
 
 from wagtail.models import (
@@ -472,9 +471,3 @@ def withdraw(user, post: BlogPage) -> None:
 
 def review_comment(task_state: TaskState) -> str:
     return task_state.comment if task_state else ""
-
-
-def mark_published_now(post: BlogPage) -> None:
-    """A post's date is the day it went live."""
-    if post.date != timezone.localdate():
-        BlogPage.objects.filter(pk=post.pk).update(date=timezone.localdate())

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from accounts.models import MODERATORS_GROUP
 from comments import registry
 from core.ratelimit import Rate, RateLimited, hit
 
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 AUTHOR_DELETION_FLAG = "deleted by author"
 REVIEWED_FLAG = CommentFlag.MODERATOR_APPROVAL
-MODERATORS_GROUP = "Moderators"
 
 
 class CommentError(Exception):

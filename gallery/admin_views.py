@@ -53,7 +53,6 @@ class ReportedPhotoView(ModeratorView):
     keep or delete."""
 
     template_name = "gallery/admin/reported_photo.html"
-    actions = {"hide", "restore", "dismiss", "delete"}
 
     def get_page_title(self):
         return f"Reports: {self.photo.title}"

@@ -30,10 +30,6 @@ class PhotoPage:
     def __bool__(self) -> bool:
         return bool(self.photos)
 
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
 
 def _int(value, default: int, low: int, high: int) -> int:
     try:
