@@ -27,8 +27,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from chat import services
 from chat.fanout import fanout
 from chat.models import Room
+from chat.writer import room_writer
 
 MAX_FRAME_BYTES = 8 * 1024
+MAX_POSTS_IN_FLIGHT = 20  # one connection's posts waiting to be saved
 CLOSE_UNKNOWN_ROOM = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_FLOODING = 4429
@@ -91,6 +93,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_CODES[error.code], reason=error.reason)
             return
         self.budget = FrameBudget(*settings.CHAT_FRAME_LIMIT)
+        self.posts_in_flight: set[asyncio.Future] = set()
+        self.replies: set[asyncio.Task] = set()
         self.typing_at = 0.0
         self.awaiting_pong = False
         self.group = services.room_group_name(self.room)
@@ -211,15 +215,34 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 services.ChatError('Send {"body": "your message"}.', "bad_frame")
             )
             return
-        try:
-            # Not thread-sensitive: posts from several connections run side by
-            # side (each thread with its own database connection; the room's row
-            # lock orders their seqs) instead of queueing behind one thread.
-            await database_sync_to_async(services.post_message, thread_sensitive=False)(
-                self.room, self.scope["user"], body
+        # The room's writer saves this with the posts waiting beside it (one
+        # transaction for all) while this connection goes on reading; a refusal
+        # comes back as an error frame. A client that sends faster than its
+        # posts are saved waits here, with at most MAX_POSTS_IN_FLIGHT queued.
+        future = room_writer(self.room).submit(services.Post(self.scope["user"], body))
+        self.posts_in_flight.add(future)
+        future.add_done_callback(self.posted)
+        if len(self.posts_in_flight) >= MAX_POSTS_IN_FLIGHT:
+            await asyncio.wait(
+                self.posts_in_flight, return_when=asyncio.FIRST_COMPLETED
             )
-        except services.ChatError as error:
-            await self.send_error(error)
+
+    def posted(self, future: asyncio.Future) -> None:
+        self.posts_in_flight.discard(future)
+        error = future.exception()
+        if error is None:
+            return
+        if not isinstance(error, services.ChatError):
+            logger.error(
+                "Could not save a message in %s", self.room.slug, exc_info=error
+            )
+            error = services.ChatError(
+                "Your message could not be saved: try again in a moment.",
+                "unavailable",
+            )
+        task = asyncio.create_task(self.send_error(error))
+        self.replies.add(task)
+        task.add_done_callback(self.replies.discard)
 
     async def typing(self):
         user = self.scope["user"]

@@ -7,7 +7,7 @@ once, with one channel, and hands every event to the room's consumers in that
 process: one send per process, one receive, then plain method calls.
 
 Live deliveries the layer dropped (a full channel drops without a sign) show as
-a gap in the seq of "chat.message" events: they are logged and counted
+a gap in the seq of the messages in "chat.messages" events (one per save): they are logged and counted
 (chat.services.count("dropped_deliveries")), and clients fill them from the API.
 """
 
@@ -63,14 +63,20 @@ class RoomFeed:
     async def pump(self) -> None:
         while True:
             event = await self.layer.receive(self.channel)
-            if event.get("type") == "chat.message":
-                self.note_seq(event["seq"])
-            for consumer in list(self.members):
-                try:
-                    await consumer.deliver(event)
-                except Exception:
-                    logger.exception("Could not deliver to %s", consumer.channel_name)
-                    self.members.discard(consumer)
+            if event.get("type") == "chat.messages":  # the messages of one save
+                for message in event["messages"]:
+                    self.note_seq(message["seq"])
+                    await self.deliver(message)
+            else:
+                await self.deliver(event)
+
+    async def deliver(self, event: dict) -> None:
+        for consumer in list(self.members):
+            try:
+                await consumer.deliver(event)
+            except Exception:
+                logger.exception("Could not deliver to %s", consumer.channel_name)
+                self.members.discard(consumer)
 
     def note_seq(self, seq: int) -> None:
         now = time.monotonic()

@@ -54,7 +54,8 @@ class ChatError(Exception):
 
     Codes: not_found, login_required, not_authenticated, forbidden, archived,
     muted, empty, too_long, bad_text, rate_limited, idempotency_conflict,
-    already_reported, own_message, deleted.
+    already_reported, own_message, deleted; the consumer adds unavailable (the
+    database could not save a post).
     """
 
     def __init__(self, reason: str, code: str, *, retry_after: int | None = None):
@@ -226,6 +227,15 @@ def _check_rate(user) -> None:
 # Posting
 
 
+@dataclass(frozen=True)
+class Post:
+    """One message a member asks to post (post_messages takes several)."""
+
+    user: object
+    body: object
+    idempotency_key: str | None = ""
+
+
 def post_message(
     room: Room, user, body, *, idempotency_key: str | None = ""
 ) -> Message:
@@ -234,28 +244,95 @@ def post_message(
     With an ``idempotency_key``, a second call by the same author with the same
     key returns the first message (``message.replayed`` is True) instead of
     posting again, also when both calls race (a unique constraint decides)."""
+    (result,) = post_messages(room, [Post(user, body, idempotency_key)])
+    if isinstance(result, ChatError):
+        raise result
+    return result
+
+
+def post_messages(room: Room, posts: list[Post]) -> list[Message | ChatError]:
+    """Post several messages to a room at once, in their order: each is checked
+    as post_message checks it, and those accepted are numbered and saved in one
+    transaction (one seq UPDATE, one INSERT, one commit) and broadcast after it.
+
+    Returns, for each post, its Message or the ChatError that refused it. The
+    room's posts take turns on its row lock, so saving the ones waiting at a
+    moment together is what lets a busy room keep up (chat.writer batches the
+    WebSocket's posts this way)."""
+    results: list[Message | ChatError | None] = [None] * len(posts)
+    accepted: list[tuple[int, Post]] = []
+    for index, post in enumerate(posts):
+        try:
+            checked = _check_post(room, post)
+        except ChatError as error:
+            results[index] = error
+            continue
+        if isinstance(checked, Message):
+            results[index] = checked  # a replay: posted before
+        else:
+            accepted.append((index, checked))
+    if accepted:
+        saved = _save_all(room, [post for _, post in accepted])
+        for (index, _), message in zip(accepted, saved, strict=True):
+            results[index] = message
+        payloads = [
+            serialize_message(message)
+            for message in saved
+            if isinstance(message, Message) and not message.replayed
+        ]
+        if payloads:
+            count("messages_posted", len(payloads))
+            transaction.on_commit(lambda: broadcast_messages(room, payloads))
+    return results
+
+
+def _check_post(room: Room, post: Post) -> Post | Message:
+    """The post with its text cleaned, or the message it already made (a retry
+    with the same Idempotency-Key); ChatError if it is refused."""
+    user = post.user
     if not user.is_authenticated:
         raise ChatError("Sign in to post messages.", "not_authenticated")
-    body = clean_text(body, max_length=MAX_MESSAGE_LENGTH)
+    body = clean_text(post.body, max_length=MAX_MESSAGE_LENGTH)
     if not body:
         raise ChatError("A message can't be empty.", "empty")
-    key = clean_idempotency_key(idempotency_key)
+    key = clean_idempotency_key(post.idempotency_key)
     if key and (replay := _replay(room, user, body, key)):
         return replay
     _check_poster(room, user)
     _check_rate(user)
+    return Post(user, body, key)
+
+
+def _save_all(room: Room, posts: list[Post]) -> list[Message | ChatError]:
+    """Save checked posts in one transaction, or one by one if an
+    Idempotency-Key in the batch was taken meanwhile (a concurrent retry, or the
+    same key twice in the batch): then the later ones are replays."""
     try:
-        message = _save(room, user, body, key)
+        return _save(room, posts)
+    except ChatError as error:  # archived meanwhile: none of them is saved
+        return [error] * len(posts)
+    except IntegrityError:
+        if not any(post.idempotency_key for post in posts):
+            raise
+    return [_save_one(room, post) for post in posts]
+
+
+def _save_one(room: Room, post: Post) -> Message | ChatError:
+    try:
+        (message,) = _save(room, [post])
+        return message
+    except ChatError as error:
+        return error
     except IntegrityError:
         # A concurrent request with the same key won: its message is the answer.
-        if key and (replay := _replay(room, user, body, key)):
+        key = post.idempotency_key
+        try:
+            replay = key and _replay(room, post.user, post.body, key)
+        except ChatError as error:
+            return error
+        if replay:
             return replay
         raise
-    message.replayed = False
-    payload = serialize_message(message)
-    count("messages_posted")
-    transaction.on_commit(lambda: broadcast_message(room, payload))
-    return message
 
 
 def _replay(room: Room, user, body: str, key: str) -> Message | None:
@@ -276,33 +353,45 @@ def _replay(room: Room, user, body: str, key: str) -> Message | None:
 
 
 def _save(
-    room: Room, author, body: str, key: str = "", *, archived_too: bool = False
-) -> Message:
-    """Number and save a message in one transaction: the UPDATE locks the room's
-    row (PostgreSQL) or the database (SQLite) until commit, so concurrent posts
-    take turns and every seq is used exactly once."""
+    room: Room, posts: list[Post], *, archived_too: bool = False
+) -> list[Message]:
+    """Number and save messages in one transaction: the UPDATE takes as many seqs
+    as there are posts and locks the room's row (PostgreSQL) or the database
+    (SQLite) until commit, so concurrent posts take turns and every seq is used
+    exactly once."""
     with transaction.atomic():
-        seq = _next_seq(room, archived_too)
-        if seq is None:
+        last = _take_seqs(room, len(posts), archived_too)
+        if last is None:
             raise ChatError(
                 "This room is archived: it takes no new messages.", "archived"
             )
-        message = Message.objects.create(
-            room=room, author=author, body=body, seq=seq, idempotency_key=key
+        first = last - len(posts) + 1
+        messages = Message.objects.bulk_create(
+            Message(
+                room=room,
+                author=post.user,
+                body=post.body,
+                seq=first + offset,
+                idempotency_key=post.idempotency_key or "",
+            )
+            for offset, post in enumerate(posts)
         )
-    room.last_seq = seq
-    return message
+    room.last_seq = last
+    for message in messages:
+        message.replayed = False
+    return messages
 
 
-def _next_seq(room: Room, archived_too: bool) -> int | None:
-    """Raise the room's last_seq by one and return it, in one statement (UPDATE …
-    RETURNING, PostgreSQL and SQLite 3.35+); None if the room is archived."""
+def _take_seqs(room: Room, count: int, archived_too: bool) -> int | None:
+    """Raise the room's last_seq by ``count`` and return it, in one statement
+    (UPDATE … RETURNING, PostgreSQL and SQLite 3.35+); None if the room is
+    archived."""
     table = connection.ops.quote_name(Room._meta.db_table)
     archived = "" if archived_too else " AND NOT is_archived"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s{archived} RETURNING last_seq",  # noqa: S608 - no user input in the SQL
-            [room.pk],
+            f"UPDATE {table} SET last_seq = last_seq + %s WHERE id = %s{archived} RETURNING last_seq",  # noqa: S608 - no user input in the SQL
+            [count, room.pk],
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -310,7 +399,8 @@ def _next_seq(room: Room, archived_too: bool) -> int | None:
 
 def import_message(room: Room, author, body: str) -> Message:
     """Save a message without the member checks or a broadcast (demo data)."""
-    return _save(room, author, body, archived_too=True)
+    (message,) = _save(room, [Post(author, body)], archived_too=True)
+    return message
 
 
 # The wire format: one serializer, one renderer
@@ -465,10 +555,17 @@ def room_group_name(room: Room) -> str:
     return f"chat.room.{room.pk}"
 
 
-def broadcast_message(room: Room, payload: dict) -> None:
-    """Send a saved message to the room's live clients, serialized once for all."""
-    text = json.dumps({"type": "message", "message": payload})
-    _group_send(room, {"type": "chat.message", "seq": payload["seq"], "text": text})
+def broadcast_messages(room: Room, payloads: list[dict]) -> None:
+    """Send saved messages to the room's live clients: one channel-layer event
+    for all of them, each message serialized once for every client."""
+    messages = [
+        {
+            "seq": payload["seq"],
+            "text": json.dumps({"type": "message", "message": payload}),
+        }
+        for payload in payloads
+    ]
+    _group_send(room, {"type": "chat.messages", "messages": messages})
 
 
 def broadcast(room: Room, event_type: str, frame: dict, **extra) -> None:
@@ -518,7 +615,7 @@ def _broadcast_failed(room: Room, event: dict, error: BaseException | None = Non
     logger.error(
         "Could not broadcast %s (seq %s) to room %s",
         event["type"],
-        event.get("seq", "-"),
+        ", ".join(str(message["seq"]) for message in event.get("messages", [])) or "-",
         room.slug,
         exc_info=error or True,
     )

@@ -180,7 +180,7 @@ def test_posted_messages_reach_websocket_clients(
 ):
     sent = []
     monkeypatch.setattr(
-        services, "broadcast_message", lambda room, payload: sent.append(payload)
+        services, "broadcast_messages", lambda room, payloads: sent.extend(payloads)
     )
     with django_capture_on_commit_callbacks(execute=True):
         bot.post(messages_url(room), {"body": "Live"}, format="json")

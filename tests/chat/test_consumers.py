@@ -7,9 +7,11 @@ REDIS_URL is set), so the tests only talk to it through WebsocketCommunicator.
 
 import asyncio
 import json
+import threading
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from chat.consumers import (
     CLOSE_NOT_READING,
     CLOSE_UNKNOWN_ROOM,
     MAX_FRAME_BYTES,
+    MAX_POSTS_IN_FLIGHT,
 )
 from chat.models import MAX_MESSAGE_LENGTH, Message, RoomMute
 from tests.factories.chat import MessageFactory, RoomFactory
@@ -359,6 +362,99 @@ async def test_bad_frames_get_an_error_and_save_nothing(
     assert (await receive(author))["message"]["body"] == "Still here"
 
 
+@pytest.fixture
+def held_saves(monkeypatch):
+    """services.post_messages held until ``.release()``, recording each batch."""
+    original = services.post_messages
+    gate = threading.Event()
+    batches = []
+
+    def held(room, posts):
+        batches.append([post.body for post in posts])
+        gate.wait(timeout=10)
+        return original(room, posts)
+
+    monkeypatch.setattr(services, "post_messages", held)
+    held.batches, held.release = batches, gate.set
+    yield held
+    gate.set()
+
+
+async def wait_for(condition, timeout=TIMEOUT):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_posts_that_wait_together_are_saved_together(
+    connect, room, member, other_member, held_saves
+):
+    wendy = await connect(room, member)
+    percy = await connect(room, other_member)
+    await wendy.send_json_to({"body": "first"})
+    await wait_for(lambda: len(held_saves.batches) == 1)  # saving, held
+
+    for number in range(4):
+        await wendy.send_json_to({"body": f"wendy {number}"})
+        await percy.send_json_to({"body": f"percy {number}"})
+    await asyncio.sleep(QUIET)
+    held_saves.release()
+
+    frames = [await receive(wendy) for _ in range(9)]
+    assert [frame["message"]["seq"] for frame in frames] == list(range(1, 10))
+    bodies = [frame["message"]["body"] for frame in frames]
+    assert [body for body in bodies if body.startswith("wendy")] == [
+        f"wendy {number}" for number in range(4)
+    ]  # each connection's posts keep their order
+    assert [len(batch) for batch in held_saves.batches] == [1, 8]  # one transaction
+    assert await stored_bodies() == bodies
+
+
+async def test_a_sender_that_outruns_the_database_waits(
+    connect, room, member, held_saves, settings
+):
+    settings.CHAT_RATE_LIMIT = (1000, 60)
+    author = await connect(room, member)
+    total = MAX_POSTS_IN_FLIGHT + 5
+    for number in range(total):
+        await author.send_json_to({"body": f"fast {number}"})
+    await asyncio.sleep(QUIET)
+
+    saving = sum(len(batch) for batch in held_saves.batches)
+    queued = len(room_writer_of(room).queue)
+    assert saving + queued == MAX_POSTS_IN_FLIGHT  # the rest wait unread
+    held_saves.release()
+    frames = [await receive(author) for _ in range(total)]
+    assert [frame["message"]["body"] for frame in frames] == [
+        f"fast {number}" for number in range(total)
+    ]
+
+
+def room_writer_of(room):
+    from chat.writer import _writers
+
+    return _writers[asyncio.get_running_loop()][room.pk]
+
+
+async def test_a_database_failure_answers_with_an_error_frame(
+    connect, room, member, monkeypatch
+):
+    author = await connect(room, member)
+    original = services.post_messages
+
+    def down(room, posts):
+        raise OperationalError("connection to server lost")
+
+    monkeypatch.setattr(services, "post_messages", down)
+    await author.send_json_to({"body": "Into the void"})
+    await assert_error(author, "unavailable")
+
+    monkeypatch.setattr(services, "post_messages", original)
+    await author.send_json_to({"body": "Back again"})  # the connection survived
+    assert (await receive(author))["message"]["body"] == "Back again"
+
+
 async def test_rate_limit_is_a_sliding_window(connect, room, member, settings):
     """3 messages in any 2 seconds: a window boundary lets no extra one through."""
     settings.CHAT_RATE_LIMIT = (3, 2)
@@ -476,7 +572,7 @@ async def test_a_dropped_delivery_is_logged_and_counted(connect, room, caplog):
     for seq in (1, 4):  # 2 and 3 never arrive
         text = json.dumps({"type": "message", "message": {"seq": seq}})
         await layer.group_send(
-            group, {"type": "chat.message", "seq": seq, "text": text}
+            group, {"type": "chat.messages", "messages": [{"seq": seq, "text": text}]}
         )
     assert (await receive(listener))["message"]["seq"] == 1
     assert (await receive(listener))["message"]["seq"] == 4

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
@@ -22,7 +23,7 @@ def test_post_message_saves_then_broadcasts_after_commit(
     room = RoomFactory()
     sent = []
     monkeypatch.setattr(
-        services, "broadcast_message", lambda room, payload: sent.append(payload)
+        services, "broadcast_messages", lambda room, payloads: sent.extend(payloads)
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -172,6 +173,72 @@ def test_concurrent_posts_get_distinct_gap_free_seqs(settings):
     )
     room.refresh_from_db()
     assert room.last_seq == total
+
+
+def test_a_batch_is_saved_in_one_transaction_in_its_order(member, settings):
+    """post_messages checks each post, numbers the accepted ones consecutively
+    and saves them with one seq UPDATE and one INSERT, however many there are."""
+    settings.CHAT_RATE_LIMIT = (1000, 60)
+    room = RoomFactory()
+    services.post_message(room, member, "warm the mute cache")
+
+    def queries_for(bodies):
+        posts = [services.Post(member, body) for body in bodies]
+        with CaptureQueriesContext(connection) as queries:
+            results = services.post_messages(room, posts)
+        return results, len(queries)
+
+    results, small = queries_for(["a", "", "b", "c\x00", "d"])
+    _, large = queries_for([f"many {number}" for number in range(40)])
+
+    assert small == large  # not a query per message
+    assert [type(result).__name__ for result in results] == [
+        "Message",
+        "ChatError",
+        "Message",
+        "ChatError",
+        "Message",
+    ]
+    assert (results[1].code, results[3].code) == ("empty", "bad_text")
+    assert [results[index].seq for index in (0, 2, 4)] == [2, 3, 4]  # refused: no seq
+    assert list(room.messages.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 45)
+    )
+    room.refresh_from_db()
+    assert room.last_seq == 44
+
+
+def test_a_key_twice_in_one_batch_posts_once(member):
+    room = RoomFactory()
+    results = services.post_messages(
+        room,
+        [
+            services.Post(member, "Once", "key-1"),
+            services.Post(member, "Other", "key-2"),
+            services.Post(member, "Once", "key-1"),
+        ],
+    )
+
+    assert [result.replayed for result in results] == [False, False, True]
+    assert results[2].pk == results[0].pk
+    assert list(room.messages.order_by("seq").values_list("seq", "body")) == [
+        (1, "Once"),
+        (2, "Other"),
+    ]
+    room.refresh_from_db()
+    assert room.last_seq == 2  # the batch that clashed left no seq behind
+
+
+def test_a_batch_for_an_archived_room_saves_nothing(member):
+    room = RoomFactory()
+    Room.objects.filter(pk=room.pk).update(is_archived=True)  # meanwhile
+
+    results = services.post_messages(
+        room, [services.Post(member, "a"), services.Post(member, "b")]
+    )
+
+    assert [result.code for result in results] == ["archived", "archived"]
+    assert Message.objects.count() == 0
 
 
 # Idempotency
