@@ -3,7 +3,8 @@
 Frames a client sends (JSON text): {"body": "..."} or {"type": "message", "body":
 "..."} to post, {"type": "typing"} while typing, {"type": "pong"} to answer a
 ping. Frames it gets: "hello" (the room's last seq and who is online), "message"
-(one serialized message, with its seq and server-rendered html), "deleted",
+(one serialized message, with its seq and server-rendered html), "messages"
+(several, in seq order: the ones saved together in a busy room), "deleted",
 "presence", "typing", "ping" (answer within 20 s or be closed with 4408) and
 "error".
 

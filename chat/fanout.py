@@ -7,7 +7,7 @@ once, with one channel, and hands every event to the room's consumers in that
 process: one send per process, one receive, then plain method calls.
 
 Live deliveries the layer dropped (a full channel drops without a sign) show as
-a gap in the seq of the messages in "chat.messages" events (one per save): they are logged and counted
+a gap in the seqs of "chat.messages" events (one per save): they are logged and counted
 (chat.services.count("dropped_deliveries")), and clients fill them from the API.
 """
 
@@ -64,9 +64,10 @@ class RoomFeed:
         while True:
             event = await self.layer.receive(self.channel)
             if event.get("type") == "chat.messages":  # the messages of one save
-                for message in event["messages"]:
-                    self.note_seq(message["seq"])
-                    await self.deliver(message)
+                for frame in event["frames"]:
+                    for seq in frame["seqs"]:
+                        self.note_seq(seq)
+                    await self.deliver(frame)
             else:
                 await self.deliver(event)
 

@@ -41,6 +41,7 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 100
 PRESENCE_TTL = 60  # seconds a connection counts as online without a heartbeat
 PRESENCE_HEARTBEAT = 20  # how often a live connection renews its presence
 MUTE_CACHE_SECONDS = 60
+FRAME_MESSAGES = 20  # most messages one WebSocket frame carries
 METRICS = ("messages_posted", "broadcast_failures", "dropped_deliveries")
 
 logger = logging.getLogger(__name__)
@@ -556,16 +557,22 @@ def room_group_name(room: Room) -> str:
 
 
 def broadcast_messages(room: Room, payloads: list[dict]) -> None:
-    """Send saved messages to the room's live clients: one channel-layer event
-    for all of them, each message serialized once for every client."""
-    messages = [
-        {
-            "seq": payload["seq"],
-            "text": json.dumps({"type": "message", "message": payload}),
-        }
-        for payload in payloads
-    ]
-    _group_send(room, {"type": "chat.messages", "messages": messages})
+    """Send messages saved together to the room's live clients together: one
+    channel-layer event, and one frame per FRAME_MESSAGES of them ("message"
+    for a single one, "messages" for several, in seq order), each serialized
+    once for every client. A busy room's clients get fewer, fuller frames."""
+    frames = []
+    for start in range(0, len(payloads), FRAME_MESSAGES):
+        chunk = payloads[start : start + FRAME_MESSAGES]
+        frame = (
+            {"type": "message", "message": chunk[0]}
+            if len(chunk) == 1
+            else {"type": "messages", "messages": chunk}
+        )
+        frames.append(
+            {"seqs": [payload["seq"] for payload in chunk], "text": json.dumps(frame)}
+        )
+    _group_send(room, {"type": "chat.messages", "frames": frames})
 
 
 def broadcast(room: Room, event_type: str, frame: dict, **extra) -> None:
@@ -612,10 +619,11 @@ def _server_event_loop() -> asyncio.AbstractEventLoop | None:
 
 def _broadcast_failed(room: Room, event: dict, error: BaseException | None = None):
     count("broadcast_failures")
+    seqs = [seq for frame in event.get("frames", []) for seq in frame["seqs"]]
     logger.error(
         "Could not broadcast %s (seq %s) to room %s",
         event["type"],
-        ", ".join(str(message["seq"]) for message in event.get("messages", [])) or "-",
+        ", ".join(map(str, seqs)) or "-",
         room.slug,
         exc_info=error or True,
     )

@@ -214,6 +214,7 @@
 
   function receive(frame) {
     if (frame.type === "message") accept(frame.message);
+    else if (frame.type === "messages") frame.messages.forEach(accept);
     else if (frame.type === "hello") {
       renderOnline(frame.online);
       // Missed something while away (or before the socket opened): fetch it.

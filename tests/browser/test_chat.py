@@ -17,22 +17,38 @@ from tests.processes import ROOT
 # A test hook in the page, not in chat.js: while window.chatSocketsBlocked is true,
 # new WebSockets go to an address of the site that has no socket (as when a proxy
 # refuses the upgrade: an error and a close, never an open; the site's CSP allows
-# only its own origin); chatCutSockets() drops the open ones.
+# only its own origin); chatCutSockets() drops the open ones. chatBatchFrames
+# counts the "messages" frames (several messages saved together) the page got.
 SOCKET_HOOK = """
 (() => {
   const RealWebSocket = window.WebSocket;
   const open = [];
   window.chatSocketsBlocked = false;
   window.chatSocketCount = 0;
+  window.chatBatchFrames = 0;
   window.chatCutSockets = () => open.splice(0).forEach((socket) => socket.close());
   window.WebSocket = class extends RealWebSocket {
     constructor(url, protocols) {
       super(window.chatSocketsBlocked ? `ws://${location.host}/ws/blocked/` : url, protocols);
       open.push(this);
       window.chatSocketCount += 1;
+      this.addEventListener("message", (event) => {
+        if (JSON.parse(event.data).type === "messages") window.chatBatchFrames += 1;
+      });
     }
   };
 })();
+"""
+# A second socket in the page that sends several messages in one go.
+SEND_BURST = """
+(bodies) => new Promise((resolve) => {
+  const path = document.querySelector("[data-socket-path]").dataset.socketPath;
+  const socket = new WebSocket(`ws://${location.host}${path}`);
+  socket.addEventListener("open", () => {
+    bodies.forEach((body) => socket.send(JSON.stringify({ body })));
+    resolve();
+  });
+})
 """
 PHONE = (390, 844)
 
@@ -110,6 +126,26 @@ class ChatTests(BrowserTestCase):
             percy.locator("#chat-log .chat-body").filter(has_text="<b>bold</b>")
         ).to_have_text(text)
         assert percy.locator(BOLD_OR_ITALIC).count() == 0
+        assert self.page_errors == []
+
+    def test_messages_sent_in_a_burst_show_once_in_order(self):
+        wendy = self.open_room_as("wendy", "Wendy Whiskerfan")
+        percy = self.open_room_as("percy", "Percy Purrfect", hook=True)
+        percy.evaluate("window.stillTheSamePage = true")
+        burst = [f"Burst {number}: the treats are out" for number in range(8)]
+
+        wendy.evaluate(SEND_BURST, burst)
+
+        for body in burst:
+            expect(percy.locator(".chat-message", has_text=body)).to_have_count(1)
+        room = Room.objects.get(slug="general")
+        assert self.shown_seqs(percy) == list(
+            room.messages.order_by("seq").values_list("seq", flat=True)
+        )
+        # The posts waiting while the first was saved were saved together and
+        # came as one "messages" frame, which the page shows message by message.
+        assert percy.evaluate("window.chatBatchFrames") >= 1
+        assert percy.evaluate("window.stillTheSamePage") is True
         assert self.page_errors == []
 
     def shown_seqs(self, page: Page) -> list[int]:

@@ -1,3 +1,4 @@
+import json
 import threading
 import time
 from datetime import timedelta
@@ -206,6 +207,33 @@ def test_a_batch_is_saved_in_one_transaction_in_its_order(member, settings):
     )
     room.refresh_from_db()
     assert room.last_seq == 44
+
+
+def test_messages_saved_together_go_out_in_few_frames(monkeypatch):
+    events = []
+    monkeypatch.setattr(
+        services, "_group_send", lambda room, event: events.append(event)
+    )
+    payloads = [{"seq": seq, "body": f"m{seq}"} for seq in range(1, 46)]
+
+    services.broadcast_messages(RoomFactory.build(pk=1), payloads)
+    services.broadcast_messages(RoomFactory.build(pk=1), payloads[:1])
+
+    many, one = events  # one channel-layer event per save
+    frames = [json.loads(frame["text"]) for frame in many["frames"]]
+    assert [len(frame["messages"]) for frame in frames] == [
+        services.FRAME_MESSAGES,
+        services.FRAME_MESSAGES,
+        45 - 2 * services.FRAME_MESSAGES,
+    ]
+    assert [m["seq"] for frame in frames for m in frame["messages"]] == list(
+        range(1, 46)
+    )
+    assert [frame["seqs"] for frame in many["frames"]][2] == list(range(41, 46))
+    assert json.loads(one["frames"][0]["text"]) == {
+        "type": "message",
+        "message": payloads[0],
+    }
 
 
 def test_a_key_twice_in_one_batch_posts_once(member):
