@@ -10,6 +10,7 @@ timer, no added wait.
 """
 
 import asyncio
+import contextlib
 import threading
 import weakref
 
@@ -28,9 +29,8 @@ class RoomWriter:
     thread that goes from batch to batch until the queue is empty, so saving
     the next batch overlaps delivering the last one on the event loop."""
 
-    def __init__(self, room: Room, loop: asyncio.AbstractEventLoop):
+    def __init__(self, room: Room):
         self.room = room
-        self.loop = loop
         self.lock = threading.Lock()
         self.queue: list[tuple[services.Post, asyncio.Future]] = []
         self.task: asyncio.Task | None = None  # the worker thread's, while it runs
@@ -38,15 +38,16 @@ class RoomWriter:
     def submit(self, post: services.Post) -> asyncio.Future:
         """Queue ``post``; the future gets its Message or its ChatError. Posts
         are saved in the order they were submitted."""
-        future = self.loop.create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         with self.lock:
             self.queue.append((post, future))
             if self.task is None:
                 save = database_sync_to_async(self.save_queued, thread_sensitive=False)
-                self.task = self.loop.create_task(save())
+                self.task = loop.create_task(save(loop))
         return future
 
-    def save_queued(self) -> None:
+    def save_queued(self, loop: asyncio.AbstractEventLoop) -> None:
         """In a worker thread (with its own database connection, not the one
         sync thread every other connection's database work queues for)."""
         while True:
@@ -60,7 +61,9 @@ class RoomWriter:
             except Exception as error:  # the database is down, say
                 results = [error] * len(batch)
                 close_old_connections()  # a broken connection is not reused
-            self.loop.call_soon_threadsafe(settle, batch, results)
+            # A closed loop (a test that ended) has nobody waiting for these.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, batch, results)
 
 
 def settle(batch, results) -> None:
@@ -82,5 +85,5 @@ def room_writer(room: Room) -> RoomWriter:
     writers = _writers.setdefault(asyncio.get_running_loop(), {})
     writer = writers.get(room.pk)
     if writer is None:
-        writer = writers[room.pk] = RoomWriter(room, asyncio.get_running_loop())
+        writer = writers[room.pk] = RoomWriter(room)
     return writer
