@@ -230,7 +230,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def posted(self, future: asyncio.Future) -> None:
         self.posts_in_flight.discard(future)
-        error = future.exception()
+        error = None if future.cancelled() else future.exception()
         if error is None:
             return
         if not isinstance(error, services.ChatError):
