@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -595,7 +596,9 @@ def _group_send(room: Room, event: dict) -> None:
         if loop is None:
             async_to_sync(layer.group_send)(group, event)
             return
-        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+        future = asyncio.run_coroutine_threadsafe(
+            _send_in_order(layer, group, event), loop
+        )
     except Exception:
         _broadcast_failed(room, event)
         return
@@ -605,6 +608,20 @@ def _group_send(room: Room, event: dict) -> None:
             _broadcast_failed(room, event, done.exception())
 
     future.add_done_callback(check)
+
+
+_send_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]" = weakref.WeakKeyDictionary()
+
+
+async def _send_in_order(layer, group: str, event: dict) -> None:
+    """group_send, one at a time per room and process, in the order they were
+    handed over: a send on channels-redis takes several round trips, and one
+    started later could otherwise arrive first (the writer's batches follow
+    each other closely). The lock's waiters are served first come, first served."""
+    locks = _send_locks.setdefault(asyncio.get_running_loop(), {})
+    lock = locks.setdefault(group, asyncio.Lock())
+    async with lock:
+        await layer.group_send(group, event)
 
 
 def _server_event_loop() -> asyncio.AbstractEventLoop | None:

@@ -1,3 +1,4 @@
+import asyncio
 import json
 import threading
 import time
@@ -457,3 +458,26 @@ def test_presence_expires_without_a_heartbeat(member, monkeypatch):
     now = time.time()
     monkeypatch.setattr(services.time, "time", lambda: now + services.PRESENCE_TTL + 1)
     assert services.online_members(room) == []
+
+
+async def test_a_rooms_broadcasts_leave_in_the_order_they_were_handed_over():
+    """On channels-redis a send takes several round trips: a later one must not
+    overtake a slow earlier one (the writer's batches follow each other closely)."""
+    arrived = []
+
+    class SlowFirstSendLayer:
+        async def group_send(self, group, event):
+            if event["batch"] == 1:
+                await asyncio.sleep(0.05)
+            arrived.append((group, event["batch"]))
+
+    layer = SlowFirstSendLayer()
+    await asyncio.gather(
+        *(
+            services._send_in_order(layer, group, {"batch": batch})
+            for batch, group in [(1, "a"), (2, "a"), (3, "a"), (4, "b")]
+        )
+    )
+
+    assert [batch for group, batch in arrived if group == "a"] == [1, 2, 3]
+    assert arrived[0] == ("b", 4)  # another room does not wait for this one
